@@ -1,0 +1,114 @@
+#include "normalize.hpp"
+
+namespace tact::coach {
+namespace {
+
+bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_handle_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_nocase(std::string_view s, std::size_t at, std::string_view prefix) {
+  if (s.size() - at < prefix.size()) return false;
+  for (std::size_t k = 0; k < prefix.size(); ++k)
+    if (ascii_lower(s[at + k]) != prefix[k]) return false;
+  return true;
+}
+
+// A three-byte UTF-8 punctuation mark with a plain ASCII stand-in, or nullptr.
+const char* ascii_for(std::string_view s, std::size_t i) {
+  if (s.size() - i >= 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) == 0xA0)
+    return " ";  // no-break space
+  if (s.size() - i < 3 || static_cast<unsigned char>(s[i]) != 0xE2 || static_cast<unsigned char>(s[i + 1]) != 0x80)
+    return nullptr;
+  switch (static_cast<unsigned char>(s[i + 2])) {
+    case 0x98: case 0x99: case 0x9B: case 0xB2: return "'";   // ‘ ’ ‛ ′
+    case 0x9C: case 0x9D: case 0x9F: case 0xB3: return "\"";  // “ ” ‟ ″
+    case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x95: return "-";  // hyphens and dashes
+    case 0xA6: return "...";  // …
+    default: return nullptr;
+  }
+}
+
+class Builder {
+ public:
+  explicit Builder(NormalizedText& out) : out_(out) {}
+  void put(char c, std::size_t begin, std::size_t end) {
+    out_.text.push_back(c);
+    out_.origin.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
+  }
+  void space(std::size_t begin, std::size_t end) {
+    if (out_.text.empty()) return;
+    if (out_.text.back() == ' ') {
+      out_.origin.back().end = static_cast<std::uint32_t>(end);
+      return;
+    }
+    put(' ', begin, end);
+  }
+  void finish() {
+    if (!out_.text.empty() && out_.text.back() == ' ') {
+      out_.text.pop_back();
+      out_.origin.pop_back();
+    }
+  }
+
+ private:
+  NormalizedText& out_;
+};
+
+}  // namespace
+
+ByteRange NormalizedText::to_original(std::size_t begin, std::size_t end) const {
+  return {origin[begin].begin, origin[end - 1].end};
+}
+
+NormalizedText normalize(std::string_view s) {
+  NormalizedText out;
+  out.text.reserve(s.size());
+  out.origin.reserve(s.size());
+  Builder b(out);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool token_start = i == 0 || is_space(static_cast<unsigned char>(s[i - 1])) || s[i - 1] == '(';
+    if (c == '@' && i + 1 < s.size() && is_handle_char(static_cast<unsigned char>(s[i + 1])) &&
+        (i == 0 || !is_handle_char(static_cast<unsigned char>(s[i - 1])))) {
+      std::size_t j = i + 1;
+      while (j < s.size() && is_handle_char(static_cast<unsigned char>(s[j]))) ++j;
+      b.space(i, j);
+      i = j;
+      continue;
+    }
+    if (token_start && (starts_with_nocase(s, i, "http://") || starts_with_nocase(s, i, "https://") ||
+                        starts_with_nocase(s, i, "www."))) {
+      std::size_t j = i;
+      while (j < s.size() && !is_space(static_cast<unsigned char>(s[j]))) ++j;
+      b.space(i, i);
+      for (char m : std::string_view(kUrlMarker)) b.put(m, i, j);
+      i = j;
+      continue;
+    }
+    if (is_space(c)) {
+      b.space(i, i + 1);
+      ++i;
+      continue;
+    }
+    if (const char* repl = ascii_for(s, i)) {
+      const std::size_t len = c == 0xC2 ? 2 : 3;
+      if (repl[0] == ' ') {
+        b.space(i, i + len);
+      } else {
+        for (const char* p = repl; *p; ++p) b.put(*p, i, i + len);
+      }
+      i += len;
+      continue;
+    }
+    b.put(static_cast<char>(c), i, i + 1);
+    ++i;
+  }
+  b.finish();
+  return out;
+}
+
+}  // namespace tact::coach

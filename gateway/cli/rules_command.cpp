@@ -1,0 +1,51 @@
+// tact rules test|lint [FILE]
+#include <iostream>
+
+#include "commands.hpp"
+#include "pack_loader.hpp"
+#include "rule_examples.hpp"
+
+namespace tact::cli {
+namespace {
+
+int usage() {
+  std::cerr << "usage: tact rules test [FILE]   run every rule's examples\n"
+               "       tact rules lint [FILE]   dead patterns, duplicates\n"
+               "FILE defaults to the built-in default rules.\n";
+  return 2;
+}
+
+int test(const coach::RuleSet& rules, const std::string& name) {
+  const auto results = run_examples(rules);
+  std::size_t failed = 0;
+  for (const auto& r : results) {
+    if (r.passed) continue;
+    ++failed;
+    std::cout << "FAIL " << r.rule_id << ": " << (r.must_match ? "should match" : "should not match") << ": \""
+              << r.text << "\"\n";
+  }
+  std::cout << name << ": " << rules.rules().size() << " rules, " << results.size() << " examples\n"
+            << (results.size() - failed) << " passed, " << failed << " failed\n";
+  return failed ? 1 : 0;
+}
+
+int lint(const coach::RuleSet& rules, const std::string& name) {
+  const auto findings = coach::lint(rules);
+  for (const auto& f : findings) std::cout << f.rule_id << ": " << f.field << ": " << f.message << "\n";
+  std::cout << name << ": " << findings.size() << " finding" << (findings.size() == 1 ? "" : "s") << "\n";
+  return findings.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int rules_command(const Args& args) {
+  if (args.empty() || args.size() > 2) return usage();
+  const std::string path = args.size() == 2 ? args[1] : "";
+  const std::string name = path.empty() ? "built-in rules" : path;
+  if (args[0] != "test" && args[0] != "lint") return usage();
+  auto rules = load_rules(path, std::cerr);
+  if (!rules) return 1;
+  return args[0] == "test" ? test(*rules, name) : lint(*rules, name);
+}
+
+}  // namespace tact::cli

@@ -1,0 +1,45 @@
+#pragma once
+// Small rule packs for tests: a valid one to start from, and a way to read the default pack.
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "pack_loader.hpp"
+#include "rule_set.hpp"
+
+namespace tact::test {
+
+inline nlohmann::json rule_json(const std::string& id, const std::string& act, const std::string& role,
+                                nlohmann::json patterns, nlohmann::json match, nlohmann::json no_match) {
+  return {{"id", id}, {"act", act}, {"role", role}, {"patterns", std::move(patterns)},
+          {"examples", {{"match", std::move(match)}, {"no_match", std::move(no_match)}}}};
+}
+
+// A valid pack with one apology rule (vetoed by "sorry if you") and one complaint rule.
+inline nlohmann::json minimal_pack() {
+  nlohmann::json pack = {
+      {"name", "test"},
+      {"rules",
+       {rule_json("apology.sorry", "apology", "agent", {"\\bsorry\\b"}, {"so sorry", "Sorry!", "I'm sorry about that"},
+                  {"hello", "we will fix it", "sorry if you feel that way"}),
+        rule_json("complaint.broken", "complaint", "customer", {"\\bbroken\\b", "\\bnot working\\b"},
+                  {"it is broken", "app not working", "BROKEN again"}, {"works fine", "thanks", "hello"})}},
+      {"playbook",
+       {{"opens_round", {"complaint"}},
+        {"steps", {{{"step", "apology"}, {"acts", {"apology"}}, {"label", "Apologize"}, {"why", "Say sorry."}}}}}},
+      {"templates", {{{"step", "apology"}, {"variants", {"Sorry, {name}.", "Sorry."}}}}},
+  };
+  pack["rules"][0]["unless"] = {"sorry if you"};
+  return pack;
+}
+
+inline coach::RuleSetPtr compile_or_fail(const nlohmann::json& pack) {
+  auto r = coach::compile(pack);
+  return r.rules;
+}
+
+inline nlohmann::json default_pack() { return nlohmann::json::parse(cli::default_pack_text()); }
+
+}  // namespace tact::test
