@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 5> placeholders{"name", "order", "product", "problem", "agent"};
+constexpr std::array<std::string_view, 4> placeholders{"name", "order", "product", "problem"};
 
 std::string at(const std::string& field, std::size_t i) { return field + "[" + std::to_string(i) + "]"; }
 
@@ -32,7 +32,7 @@ void check_placeholders(JsonReader& r, const std::string& text, const std::strin
     }
     const auto name = text.substr(pos + 1, close - pos - 1);
     if (!is_known_placeholder(name))
-      r.fail(field, "unknown placeholder {" + name + "}; use {name}, {order}, {product}, {problem} or {agent}");
+      r.fail(field, "unknown placeholder {" + name + "}; use {name}, {order}, {product} or {problem}");
     pos = close + 1;
   }
 }
@@ -66,6 +66,7 @@ void parse_playbook(const json& pb, JsonReader& r, CoachingConfig& c) {
       step.step = r.string(s, "step", f + ".step", true).value_or("");
       step.acts = r.strings(s, "acts", f + ".acts", true);
       step.spoiled_by = r.strings(s, "spoiled_by", f + ".spoiled_by", false);
+      step.after = r.string(s, "after", f + ".after", false).value_or("");
       step.label = r.string(s, "label", f + ".label", true).value_or("");
       step.why = r.string(s, "why", f + ".why", true).value_or("");
       check_acts(r, Role::agent, step.acts, f + ".acts");
@@ -74,6 +75,12 @@ void parse_playbook(const json& pb, JsonReader& r, CoachingConfig& c) {
       c.steps.push_back(std::move(step));
     }
   }
+  c.settled_by = r.string(pb, "settled_by", "playbook.settled_by", false).value_or("");
+  if (!c.settled_by.empty() && !c.find_step(c.settled_by))
+    r.fail("playbook.settled_by", "\"" + c.settled_by + "\" is not a playbook step");
+  for (std::size_t i = 0; i < c.steps.size(); ++i)
+    if (!c.steps[i].after.empty() && !c.find_step(c.steps[i].after))
+      r.fail(at("playbook.steps", i) + ".after", "\"" + c.steps[i].after + "\" is not a playbook step");
   if (auto it = pb.find("order"); it != pb.end() && it->is_array()) {
     for (std::size_t i = 0; i < it->size(); ++i) {
       const auto& o = (*it)[i];

@@ -16,6 +16,7 @@ struct PlaybookStep {
   std::string step;                     // e.g. "apology"
   std::vector<std::string> acts;        // agent acts that do the step
   std::vector<std::string> spoiled_by;  // agent acts that undo it
+  std::string after;                    // expected only once this step is done ("" = from the complaint on)
   std::string label;                    // "Apologize sincerely"
   std::string why;                      // shown while the step is missing
 };
@@ -51,7 +52,7 @@ struct ToneConfig {
 struct ReplyTemplate {
   std::string step;
   std::vector<std::string> when;      // customer acts of the last message that make it more fitting
-  std::vector<std::string> variants;  // most detailed first; {name} {order} {product} {problem} {agent}
+  std::vector<std::string> variants;  // most detailed first; {name} {order} {product} {problem}
 };
 
 struct SentimentConfig {
@@ -75,6 +76,7 @@ struct HealthConfig {
 struct CoachingConfig {
   std::vector<PlaybookStep> steps;
   std::vector<std::string> opens_round;  // customer acts that open a complaint round
+  std::string settled_by;                // once this step is done, the next complaint opens a new round
   std::vector<OrderRule> order;
   std::vector<Deadline> deadlines;
   std::map<std::string, FlagText, std::less<>> flags;  // by act, and "all_caps", "curt"

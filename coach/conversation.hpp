@@ -1,0 +1,123 @@
+#pragma once
+// One conversation's coaching state: a pure state machine. Events come in with their own time
+// (ms since the epoch); nothing here reads a clock. apply() changes the state; check_draft() and
+// snapshot() never do. The rule set is passed to each call, so a conversation keeps its state
+// when the live rule set is swapped.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "annotator.hpp"
+#include "normalize.hpp"
+#include "rule_set.hpp"
+
+namespace tact::coach {
+
+enum class StepStatus { missing, done, spoiled };
+std::string_view to_string(StepStatus s) noexcept;
+
+struct StepState {
+  std::string step;        // playbook step name, e.g. "apology"
+  StepStatus status = StepStatus::missing;
+  std::string message_id;  // the message that did (or spoiled) it; empty while missing
+  std::string why;         // what to do, or what spoiled it
+};
+
+// Details taken from the customer's messages, to fill reply templates. Empty when unknown.
+struct Details {
+  std::string name;     // "Dana"
+  std::string order;    // "#4411"
+  std::string product;  // "iPhone"
+  std::string problem;  // "your order is late"
+};
+
+struct Flag {
+  std::string kind;  // a bad act ("blame"), "all_caps", "curt", "order" or "deadline"
+  std::optional<ByteRange> span;  // the offending bytes of the message, when there are some
+  std::string why;
+  std::string try_instead;
+};
+
+struct HealthReason {
+  int delta = 0;     // points taken off (negative) from 100
+  std::string text;  // "no apology after complaint at 10:02"
+};
+
+struct Health {
+  int score = 100;  // 0..100
+  std::vector<HealthReason> reasons;
+};
+
+struct Suggestion {
+  std::string step;
+  std::string text;  // filled; never contains a '{placeholder}'
+};
+
+struct Event {
+  Role role = Role::customer;
+  std::string text;
+  std::int64_t at_ms = 0;
+  std::string message_id;  // as the caller numbers messages
+};
+
+// What one message did.
+struct MessageResult {
+  Annotation annotation;
+  std::vector<Flag> flags;        // agent messages only
+  std::optional<double> sentiment;  // customer messages only, -1..1
+};
+
+struct Snapshot {
+  std::vector<StepState> checklist;  // empty while no complaint is open
+  int round = 0;                     // complaints opened so far
+  Details details;
+  std::vector<double> sentiment;     // the customer's messages, oldest first (last ten)
+  std::string trend;                 // "rising", "falling", "steady" or "" with too few messages
+  bool escalated = false;            // in the open round
+  std::int64_t waiting_ms = 0;       // since the oldest customer message the agent has not answered
+  Health health;
+  std::vector<Suggestion> suggestions;  // up to three
+};
+
+class Conversation {
+ public:
+  MessageResult apply(const RuleSet& rules, const Event& event);
+  // Flags for what the agent is typing; the state is unchanged.
+  std::vector<Flag> check_draft(const RuleSet& rules, std::string_view text) const;
+  Snapshot snapshot(const RuleSet& rules, std::int64_t now_ms) const;
+
+  std::size_t message_count() const { return messages_; }
+  // Approximate heap and object bytes held by this state.
+  std::size_t memory_bytes() const;
+
+ private:
+  struct Step {
+    std::string name;
+    StepStatus status = StepStatus::missing;
+    std::string message_id;
+    std::string spoiled_by;  // the act that spoiled it
+  };
+  struct Penalty {
+    int delta;
+    std::string text;
+  };
+  void open_round(const RuleSet& rules, const Event& e);
+  void apply_customer(const RuleSet& rules, const Event& e, MessageResult& out);
+  void apply_agent(const RuleSet& rules, const Event& e, MessageResult& out);
+
+  std::size_t messages_ = 0;
+  int round_ = 0;
+  std::int64_t round_opened_at_ = 0;
+  int agent_turns_in_round_ = 0;
+  bool escalated_ = false;
+  std::vector<Step> steps_;
+  std::vector<Penalty> penalties_;  // in the open round, in order
+  std::optional<std::int64_t> unanswered_since_;
+  std::vector<std::string> last_customer_acts_;
+  std::vector<double> sentiment_;
+  Details details_;
+};
+
+}  // namespace tact::coach
