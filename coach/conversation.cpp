@@ -188,7 +188,8 @@ void Conversation::apply_agent(const RuleSet& rules, const Event& e, MessageResu
     if (st == steps_.end() || st->status == StepStatus::done) continue;
     out.flags.push_back({"deadline", std::nullopt, d.flag, ""});
     penalties_.push_back({c.health.deadline_missed, "no " + d.step + " within " + std::to_string(d.within_agent_turns) +
-                                                        " replies to the complaint at " + clock_time(round_opened_at_)});
+                                                        (d.within_agent_turns == 1 ? " reply" : " replies") +
+                                                        " to the complaint at " + clock_time(round_opened_at_)});
   }
 }
 
@@ -222,7 +223,8 @@ Snapshot Conversation::snapshot(const RuleSet& rules, std::int64_t now_ms) const
     }
     if (st.status != StepStatus::done && expected) {
       open.push_back({st.name, st.status == StepStatus::spoiled});
-      if (agent_turns_in_round_ > 0) {
+      // Only the core steps cost points; later ones (with "after") are shown, not charged.
+      if (agent_turns_in_round_ > 0 && def->after.empty()) {
         const auto text = st.status == StepStatus::spoiled
                               ? lower_label(*def) + " spoiled by " + st.spoiled_by + " in message " + st.message_id
                               : "no " + lower_label(*def) + " after complaint at " + clock_time(round_opened_at_);

@@ -1,5 +1,6 @@
 #include "details.hpp"
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -14,7 +15,7 @@ constexpr const char* kCustomerName = R"((?i:my name is|this is|it's|regards,?|t
 constexpr const char* kAgentGreeting = R"(^(?i:hi|hey|hello|dear|thanks|thank you)[,]? ([A-Z][a-z]{1,15})\b)";
 constexpr const char* kHashNumber = R"(#\s?([A-Za-z0-9-]*[0-9][A-Za-z0-9-]*))";
 constexpr const char* kNamedNumber = R"((?i:order|ticket|case|booking|reference|ref|confirmation|tracking)(?: (?i:number|no\.?|num|id|#))?[:\s]+([A-Za-z0-9-]*[0-9][A-Za-z0-9-]{2,}))";
-constexpr const char* kProduct = R"((?i:my|the|your|our) (?i:new )?((?i:iphone|ipad|macbook|mac|airpods|apple watch|ps4|ps5|playstation|xbox|switch|laptop|phone|tv|router|modem|card|order|package|parcel|delivery|subscription|membership|app|game|flight|booking|payment|channel|email|account|computer|printer|camera|headphones))\b)";
+constexpr const char* kProduct = R"((?i:my|the|your|our) (?i:new )?((?i:iphone|ipad|macbook|mac|airpods|apple watch|ps4|ps5|playstation|xbox|switch|laptop|phone|tv|router|modem|card|subscription|membership|app|game|flight|booking|payment|channel|email|account|computer|printer|camera|headphones))\b)";
 
 // Compiled once (thread-safe static initialization), immutable, safe to use concurrently.
 struct Patterns {
@@ -66,6 +67,12 @@ std::string problem_phrase(std::string_view original, std::size_t begin, std::si
   std::size_t b = begin, e = end;
   while (b > 0 && !is_clause_break(original[b - 1])) --b;
   while (e < original.size() && !is_clause_break(original[e])) ++e;
+  // Stop at a conjunction after the complaint: "...hasn't arrived and I'm annoyed" keeps the first half.
+  const auto tail = original.substr(end, e - end);
+  std::size_t cut = tail.size();
+  for (std::string_view conj : {" and ", " but ", " so ", " because ", " which ", " & "})
+    cut = std::min(cut, tail.find(conj));
+  e = end + cut;
   const auto clause = normalize(original.substr(b, e - b)).text;
   std::string out, previous;
   std::size_t words = 0, i = 0;

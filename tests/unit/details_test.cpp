@@ -1,0 +1,20 @@
+#include <catch2/catch.hpp>
+
+#include "details.hpp"
+
+using tact::coach::problem_phrase;
+
+namespace {
+std::string phrase_of(const std::string& text, const std::string& part) {
+  const auto at = text.find(part);
+  REQUIRE(at != std::string::npos);
+  return problem_phrase(text, at, at + part.size());
+}
+}  // namespace
+
+TEST_CASE("the problem phrase is the complaint's clause from the agent's point of view", "[details]") {
+  CHECK(phrase_of("@Acme hi, my order still hasn't arrived!", "hasn't arrived") == "your order still hasn't arrived");
+  CHECK(phrase_of("I was charged twice for my plan.", "charged") == "you were charged twice for your plan");
+  CHECK(phrase_of("your app keeps crashing and I'm fed up", "crashing") == "our app keeps crashing");
+  CHECK(phrase_of("ok. broken", "broken") == "");  // one word is no phrase
+}
