@@ -51,6 +51,8 @@ Annotation run(const RuleSet& rules, Role role, std::string_view text, const Nor
     const auto& cr = rules.rules()[ri];
     out.rules.push_back(cr.rule->id);
     acts.push_back(cr.rule->act);
+    // One span per fired rule, from its first matching pattern: each span costs a forward and a
+    // reverse DFA pass over the text, the main cost of annotating beyond the set scan.
     for (auto pi : rh.patterns) {
       re2::StringPiece m;
       if (!cr.patterns[pi]->Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1) || m.empty()) continue;
@@ -58,6 +60,7 @@ Annotation run(const RuleSet& rules, Role role, std::string_view text, const Nor
       ByteRange r{static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(b + m.size())};
       if (mapping) r = mapping->to_original(b, b + m.size());
       out.spans.push_back({r.begin, r.end, cr.rule->act, cr.rule->id});
+      break;
     }
   }
   for (auto act : acts_of(role))

@@ -71,7 +71,8 @@ NormalizedText normalize(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const bool token_start = i == 0 || is_space(static_cast<unsigned char>(s[i - 1])) || s[i - 1] == '(';
+    // A link starts anywhere a word does not continue: after spaces, no-break spaces, ':' or '('.
+    const bool token_start = i == 0 || !is_handle_char(static_cast<unsigned char>(s[i - 1]));
     if (c == '@' && i + 1 < s.size() && is_handle_char(static_cast<unsigned char>(s[i + 1])) &&
         (i == 0 || !is_handle_char(static_cast<unsigned char>(s[i - 1])))) {
       std::size_t j = i + 1;

@@ -20,7 +20,7 @@ namespace tact::coach {
 struct CompileLimits {
   PackLimits pack;
   std::int64_t set_max_mem = 64 << 20;    // bytes for each role's RE2::Set (its DFA gets most of it)
-  std::int64_t regex_max_mem = 2 << 20;   // bytes for each rule pattern's own RE2
+  std::int64_t regex_max_mem = 8 << 20;   // bytes for each rule pattern's own RE2 (its DFAs cache states within it)
 };
 
 class RuleSet;
