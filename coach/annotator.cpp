@@ -80,6 +80,10 @@ Annotation annotate(const RuleSet& rules, Role role, std::string_view text) {
   return run(rules, role, n.text, &n);
 }
 
+Annotation annotate(const RuleSet& rules, Role role, const NormalizedText& normalized) {
+  return run(rules, role, normalized.text, &normalized);
+}
+
 Annotation annotate_normalized(const RuleSet& rules, Role role, std::string_view normalized) {
   return run(rules, role, normalized, nullptr);
 }

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "normalize.hpp"
 #include "rule_set.hpp"
 
 namespace tact::coach {
@@ -28,6 +29,9 @@ struct Annotation {
 };
 
 Annotation annotate(const RuleSet& rules, Role role, std::string_view text);
+
+// The same, for a caller that already has normalize(text) and uses it for more than matching.
+Annotation annotate(const RuleSet& rules, Role role, const NormalizedText& normalized);
 
 // Like annotate() on text that is already normalized (spans then index the normalized text).
 Annotation annotate_normalized(const RuleSet& rules, Role role, std::string_view normalized);

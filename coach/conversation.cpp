@@ -46,7 +46,7 @@ const FlagText* flag_text(const CoachingConfig& c, std::string_view kind) {
 }
 
 std::vector<Flag> message_flags(const RuleSet& rules, const Annotation& a, std::string_view original,
-                                bool complaint_open) {
+                                std::string_view normalized, bool complaint_open) {
   const auto& c = rules.coaching();
   std::vector<Flag> flags;
   static constexpr std::string_view bad[] = {"blame", "excuse", "non_apology", "dismissive", "negative_tone"};
@@ -68,7 +68,7 @@ std::vector<Flag> message_flags(const RuleSet& rules, const Annotation& a, std::
     const auto* t = flag_text(c, "all_caps");
     flags.push_back({"all_caps", span, t ? t->why : "ALL CAPS reads as shouting.", t ? t->try_instead : ""});
   }
-  if (complaint_open && is_curt(c.tone, normalize(original).text)) {
+  if (complaint_open && is_curt(c.tone, normalized)) {
     const auto* t = flag_text(c, "curt");
     flags.push_back({"curt", ByteRange{0, static_cast<std::uint32_t>(original.size())},
                      t ? t->why : "A very short reply to a complaint feels cold.", t ? t->try_instead : ""});
@@ -98,19 +98,21 @@ void Conversation::open_round(const RuleSet& rules, const Event& e) {
 
 MessageResult Conversation::apply(const RuleSet& rules, const Event& e) {
   MessageResult out;
-  out.annotation = annotate(rules, e.role, e.text);
+  const auto normalized = normalize(e.text);
+  out.annotation = annotate(rules, e.role, normalized);
   ++messages_;
-  if (e.role == Role::customer) apply_customer(rules, e, out);
-  else apply_agent(rules, e, out);
-  extract_details(e.role, e.text, out.annotation, details_);
+  if (e.role == Role::customer) apply_customer(rules, e, normalized.text, out);
+  else apply_agent(rules, e, normalized.text, out);
+  extract_details(e.role, e.text, normalized.text, out.annotation, details_);
   if (penalties_.size() > kMaxPenalties) penalties_.erase(penalties_.begin(), penalties_.end() - kMaxPenalties);
   return out;
 }
 
-void Conversation::apply_customer(const RuleSet& rules, const Event& e, MessageResult& out) {
+void Conversation::apply_customer(const RuleSet& rules, const Event& e, std::string_view normalized,
+                                  MessageResult& out) {
   const auto& c = rules.coaching();
   const auto& acts = out.annotation.acts;
-  const double s = score_sentiment(c.sentiment, normalize(e.text).text);
+  const double s = score_sentiment(c.sentiment, normalized);
   out.sentiment = s;
   sentiment_.push_back(s);
   if (sentiment_.size() > kSentimentHistory) sentiment_.erase(sentiment_.begin());
@@ -130,11 +132,12 @@ void Conversation::apply_customer(const RuleSet& rules, const Event& e, MessageR
   last_customer_acts_ = acts;
 }
 
-void Conversation::apply_agent(const RuleSet& rules, const Event& e, MessageResult& out) {
+void Conversation::apply_agent(const RuleSet& rules, const Event& e, std::string_view normalized,
+                               MessageResult& out) {
   const auto& c = rules.coaching();
   const auto& acts = out.annotation.acts;
   const bool round_open = !steps_.empty();
-  out.flags = message_flags(rules, out.annotation, e.text, round_open);
+  out.flags = message_flags(rules, out.annotation, e.text, normalized, round_open);
   for (const auto& f : out.flags) {
     const int w = (f.kind == "all_caps" || f.kind == "curt") ? c.health.tone : c.health.bad_act;
     penalties_.push_back({w, std::string(f.kind == "all_caps" ? "ALL CAPS" : f.kind) + " in message " + e.message_id});
@@ -194,7 +197,8 @@ void Conversation::apply_agent(const RuleSet& rules, const Event& e, MessageResu
 }
 
 std::vector<Flag> Conversation::check_draft(const RuleSet& rules, std::string_view text) const {
-  return message_flags(rules, annotate(rules, Role::agent, text), text, !steps_.empty());
+  const auto normalized = normalize(text);
+  return message_flags(rules, annotate(rules, Role::agent, normalized), text, normalized.text, !steps_.empty());
 }
 
 Snapshot Conversation::snapshot(const RuleSet& rules, std::int64_t now_ms) const {

@@ -104,8 +104,8 @@ class Conversation {
     std::string text;
   };
   void open_round(const RuleSet& rules, const Event& e);
-  void apply_customer(const RuleSet& rules, const Event& e, MessageResult& out);
-  void apply_agent(const RuleSet& rules, const Event& e, MessageResult& out);
+  void apply_customer(const RuleSet& rules, const Event& e, std::string_view normalized, MessageResult& out);
+  void apply_agent(const RuleSet& rules, const Event& e, std::string_view normalized, MessageResult& out);
 
   std::size_t messages_ = 0;
   int round_ = 0;

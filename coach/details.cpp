@@ -92,8 +92,8 @@ std::string problem_phrase(std::string_view original, std::size_t begin, std::si
   return out;
 }
 
-void extract_details(Role role, std::string_view original, const Annotation& annotation, Details& d) {
-  const auto text = normalize(original).text;
+void extract_details(Role role, std::string_view original, std::string_view text, const Annotation& annotation,
+                     Details& d) {
   std::string a, b;
   if (role == Role::agent) {
     if (d.name.empty() && RE2::PartialMatch(text, patterns().agent_greeting, &a) && plausible_name(a)) d.name = a;

@@ -11,7 +11,8 @@ namespace tact::coach {
 // Fills what `details` does not know yet from one message. Customer messages give the order
 // number, the product and the problem (from the span of the complaint); the name comes from a
 // customer's "I'm Dana" or signature, or from an agent's "Hi Dana".
-void extract_details(Role role, std::string_view original, const Annotation& annotation, Details& details);
+void extract_details(Role role, std::string_view original, std::string_view normalized, const Annotation& annotation,
+                     Details& details);
 
 // The complaint clause around [begin, end), turned to the agent's point of view:
 // "my order still hasn't arrived" -> "your order still hasn't arrived".
