@@ -13,6 +13,9 @@ void usage(std::ostream& out) {
          "  rules test [FILE]             run every rule's examples (default: the built-in rules)\n"
          "  rules lint [FILE]             find dead patterns, duplicates and other smells\n"
          "  eval FILE [--rules FILE]      precision, recall and F1 per act on labeled JSONL\n"
+         "  serve [--listen ADDR:PORT] ... the live gateway: WebSocket relay with coaching (docs/protocol.md)\n"
+         "  token --role R --sub ID ...   print a token for the gateway\n"
+         "  replay FILE [--json]          play recorded conversations through the coach, print an aggregate\n"
          "  help                          this text\n";
 }
 
@@ -28,6 +31,9 @@ int main(int argc, char** argv) {
   if (command == "annotate") return tact::cli::annotate_command(args);
   if (command == "rules") return tact::cli::rules_command(args);
   if (command == "eval") return tact::cli::eval_command(args);
+  if (command == "replay") return tact::cli::replay_command(args);
+  if (command == "serve") return tact::cli::serve_command(args);
+  if (command == "token") return tact::cli::token_command(args);
   std::cerr << "tact: unknown command \"" << command << "\"\n\n";
   usage(std::cerr);
   return 2;

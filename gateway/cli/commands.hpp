@@ -11,5 +11,8 @@ using Args = std::vector<std::string>;
 int annotate_command(const Args& args);
 int rules_command(const Args& args);
 int eval_command(const Args& args);
+int replay_command(const Args& args);
+int serve_command(const Args& args);  // the live gateway (gateway/server.hpp)
+int token_command(const Args& args);  // mints a JWT
 
 }  // namespace tact::cli

@@ -1,0 +1,58 @@
+// tact serve: the live gateway (docs/protocol.md).
+#include <iostream>
+
+#include "commands.hpp"
+#include "server.hpp"
+
+namespace tact::cli {
+namespace {
+
+const char* kUsage =
+    "usage: tact serve [--listen 127.0.0.1:8080] [--threads N] [--data DIR] [--rules FILE]\n"
+    "                  [--max-message 16384] [--static DIR] [--send-queue 1024] [--rate 200]\n"
+    "                  [--health-every 2000]\n";
+
+bool number(const std::string& s, long long lo, long long hi, long long& out) {
+  if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  out = std::stoll(s);
+  return out >= lo && out <= hi;
+}
+
+}  // namespace
+
+int serve_command(const Args& args) {
+  gateway::ServerOptions o;
+#ifdef TACT_WEB_WIDGET_DIR
+  o.static_dir = TACT_WEB_WIDGET_DIR;
+#endif
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (i + 1 >= args.size()) {
+      std::cerr << "tact serve: \"" << a << "\" needs a value\n" << kUsage;
+      return 2;
+    }
+    const std::string& v = args[++i];
+    long long n = 0;
+    bool ok = true;
+    if (a == "--listen") o.listen = v;
+    else if (a == "--data") o.data_dir = v;
+    else if (a == "--rules") o.rules_path = v;
+    else if (a == "--static") o.static_dir = v;
+    else if (a == "--threads") ok = number(v, 1, 256, n), o.threads = static_cast<int>(n);
+    else if (a == "--max-message") ok = number(v, 64, 16 << 20, n), o.limits.max_message = static_cast<std::size_t>(n);
+    else if (a == "--send-queue") ok = number(v, 1, 1 << 20, n), o.limits.send_queue = static_cast<std::size_t>(n);
+    else if (a == "--rate") ok = number(v, 0, 1 << 24, n), o.limits.rate = static_cast<double>(n);
+    else if (a == "--health-every") ok = number(v, 10, 3600000, n), o.health_every_ms = static_cast<int>(n);
+    else {
+      std::cerr << "tact serve: unknown argument \"" << a << "\"\n" << kUsage;
+      return 2;
+    }
+    if (!ok) {
+      std::cerr << "tact serve: bad value \"" << v << "\" for " << a << "\n" << kUsage;
+      return 2;
+    }
+  }
+  return gateway::run_server(o, std::cout, std::cerr);
+}
+
+}  // namespace tact::cli

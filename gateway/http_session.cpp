@@ -1,0 +1,80 @@
+#include "http_session.hpp"
+
+#include <chrono>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "log.hpp"
+#include "websocket_session.hpp"
+
+namespace tact::gateway {
+
+http_session::http_session(net::ip::tcp::socket&& socket, ServerContext& ctx) : stream_(std::move(socket)), ctx_(ctx) {}
+
+void http_session::fail(beast::error_code ec, const char* what) {
+  if (ec == net::error::operation_aborted || ec == http::error::end_of_stream || ec == net::error::eof ||
+      ec == net::error::connection_reset || ec == beast::error::timeout)
+    return;
+  log_event("http_error", {{"what", what}, {"error", ec.message()}});
+}
+
+void http_session::run() {
+  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->body_limit(ctx_.limits.max_message);
+  stream_.expires_after(std::chrono::seconds(30));
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_close();
+  if (ec == http::error::body_limit) {
+    Request req;
+    return send(error_response(req, http::status::payload_too_large, "too_large", "the body is larger than --max-message"));
+  }
+  if (ec) return fail(ec, "read");
+  const auto& req = parser_->get();
+  if (beast::websocket::is_upgrade(req)) return upgrade();
+  handle_request(req, ctx_.routes, [self = shared_from_this()](Response res) {
+    net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+  });
+}
+
+void http_session::upgrade() {
+  const auto& req = parser_->get();
+  if (request_path(req) != "/ws") return send(error_response(req, http::status::not_found, "not_found", "WebSockets are at /ws"));
+  auto check = authenticate(req, ctx_.routes.secret, ctx_.routes.now_ms() / 1000);
+  if (!check.claims) {
+    log_event("token_refused", {{"error", check.error}});
+    ctx_.metrics.count_error(check.error);
+    auto res = error_response(req, http::status::unauthorized, check.error, check.message);
+    res.keep_alive(false);
+    return send(std::move(res));
+  }
+  Identity who{check.claims->role, check.claims->sub, check.claims->name};
+  std::make_shared<websocket_session>(stream_.release_socket(), std::move(who), ctx_)->run(parser_->release());
+}
+
+void http_session::send(Response res) {
+  response_ = std::make_shared<Response>(std::move(res));
+  const bool keep_alive = response_->keep_alive();
+  http::async_write(stream_, *response_, beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "write");
+  response_.reset();
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void http_session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace tact::gateway

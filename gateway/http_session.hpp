@@ -1,0 +1,39 @@
+#pragma once
+// One HTTP connection: reads requests (body limit, 30 s timeout), answers them with the routes,
+// and hands a /ws upgrade with a good token to a websocket_session.
+#include <memory>
+#include <optional>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http_types.hpp"
+#include "server_context.hpp"
+
+namespace tact::gateway {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(net::ip::tcp::socket&& socket, ServerContext& ctx);
+  void run();
+
+ private:
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void upgrade();
+  void send(Response res);
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void fail(beast::error_code ec, const char* what);
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  ServerContext& ctx_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Response> response_;
+};
+
+}  // namespace tact::gateway

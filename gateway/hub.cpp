@@ -1,0 +1,178 @@
+#include "hub.hpp"
+
+#include <algorithm>
+#include <climits>
+
+namespace tact::gateway {
+
+void Hub::collect_locked(const Key& key, std::vector<std::shared_ptr<Peer>>& out) const {
+  auto it = peers_.find(key);
+  if (it == peers_.end()) return;
+  for (const auto& r : it->second)
+    if (auto p = r.weak.lock()) out.push_back(std::move(p));
+}
+
+std::string Hub::pick_agent_locked() const {
+  std::string best;
+  int fewest = INT_MAX;
+  for (const auto& [key, list] : peers_) {
+    if (key.first != UserRole::agent || list.empty()) continue;
+    auto it = agent_open_.find(key.second);
+    const int n = it == agent_open_.end() ? 0 : it->second;
+    if (n < fewest) fewest = n, best = key.second;
+  }
+  return best;
+}
+
+void Hub::assign_locked(Entry& e, const std::string& agent) {
+  e.agent = agent;
+  if (!agent.empty() && e.open) ++agent_open_[agent];
+}
+
+void Hub::add(const std::shared_ptr<Peer>& peer,
+              const std::function<void(const std::string&, const std::string&)>& assigned) {
+  std::vector<std::pair<std::string, std::string>> done;
+  {
+    std::lock_guard lock(mutex_);
+    peers_[{peer->who().role, peer->who().sub}].push_back({peer.get(), peer});
+    if (peer->who().role != UserRole::agent) return;
+    while (!queue_.empty()) {
+      auto it = conversations_.find(queue_.front());
+      queue_.pop_front();
+      if (it == conversations_.end() || !it->second.open || !it->second.agent.empty()) continue;
+      assign_locked(it->second, pick_agent_locked());
+      done.emplace_back(it->first, it->second.agent);
+    }
+  }
+  for (const auto& [c, a] : done) assigned(c, a);
+}
+
+void Hub::remove(const Peer* peer) {
+  std::lock_guard lock(mutex_);
+  auto erase_from = [peer](std::vector<Ref>& v) {
+    std::erase_if(v, [peer](const Ref& r) { return r.raw == peer || r.weak.expired(); });
+  };
+  erase_from(supervisors_);
+  for (auto it = peers_.begin(); it != peers_.end();) {
+    erase_from(it->second);
+    it = it->second.empty() ? peers_.erase(it) : std::next(it);
+  }
+}
+
+void Hub::subscribe(const std::shared_ptr<Peer>& peer) {
+  std::lock_guard lock(mutex_);
+  for (const auto& r : supervisors_)
+    if (r.raw == peer.get()) return;
+  supervisors_.push_back({peer.get(), peer});
+}
+
+bool Hub::subscribed(const Peer* peer) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(supervisors_.begin(), supervisors_.end(), [peer](const Ref& r) { return r.raw == peer; });
+}
+
+bool Hub::has_supervisors() const {
+  std::lock_guard lock(mutex_);
+  return !supervisors_.empty();
+}
+
+std::vector<std::shared_ptr<Peer>> Hub::peers() const {
+  std::vector<std::shared_ptr<Peer>> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, list] : peers_) collect_locked(key, out);
+  return out;
+}
+
+ConversationView Hub::customer_conversation(const Identity& customer,
+                                            const std::function<std::shared_ptr<LiveConversation>()>& make,
+                                            const std::function<void(const ConversationView&)>& opened) {
+  std::lock_guard lock(mutex_);
+  if (auto it = customer_open_.find(customer.sub); it != customer_open_.end()) {
+    const auto& e = conversations_.at(it->second);
+    return {e.live, e.agent, e.open};
+  }
+  Entry e{make(), {}, true};
+  assign_locked(e, pick_agent_locked());
+  if (e.agent.empty()) queue_.push_back(e.live->id);
+  customer_open_[customer.sub] = e.live->id;
+  ConversationView view{e.live, e.agent, true};
+  conversations_.emplace(e.live->id, std::move(e));
+  opened(view);
+  return view;
+}
+
+void Hub::restore(std::shared_ptr<LiveConversation> live, std::string agent) {
+  std::lock_guard lock(mutex_);
+  Entry e{live, {}, live->open};
+  assign_locked(e, agent);
+  if (e.open && live->channel == "ws") {
+    if (!live->customer.empty()) customer_open_[live->customer] = live->id;
+    if (e.agent.empty()) queue_.push_back(live->id);
+  }
+  conversations_.insert_or_assign(live->id, std::move(e));
+}
+
+std::optional<ConversationView> Hub::find(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = conversations_.find(id);
+  if (it == conversations_.end()) return std::nullopt;
+  return ConversationView{it->second.live, it->second.agent, it->second.open};
+}
+
+std::vector<ConversationView> Hub::open_conversations() const {
+  std::vector<ConversationView> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, e] : conversations_)
+    if (e.open) out.push_back({e.live, e.agent, true});
+  return out;
+}
+
+void Hub::close(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = conversations_.find(id);
+  if (it == conversations_.end() || !it->second.open) return;
+  it->second.open = false;
+  if (!it->second.agent.empty()) --agent_open_[it->second.agent];
+  if (auto c = customer_open_.find(it->second.live->customer); c != customer_open_.end() && c->second == id)
+    customer_open_.erase(c);
+}
+
+std::vector<std::string> Hub::visible_to(const Identity& who) const {
+  std::vector<std::string> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, e] : conversations_) {
+    if (!e.open) continue;
+    if ((who.role == UserRole::customer && e.live->customer == who.sub && e.live->channel == "ws") ||
+        (who.role == UserRole::agent && e.agent == who.sub))
+      out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void Hub::deliver(const std::string& conversation, const Frame& frame, unsigned audience) const {
+  std::vector<std::shared_ptr<Peer>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = conversations_.find(conversation);
+    if (it == conversations_.end()) return;
+    const auto& e = it->second;
+    if ((audience & to_customer) && e.live->channel == "ws") collect_locked({UserRole::customer, e.live->customer}, targets);
+    if ((audience & to_agent) && !e.agent.empty()) collect_locked({UserRole::agent, e.agent}, targets);
+    if (audience & to_supervisors)
+      for (const auto& r : supervisors_)
+        if (auto p = r.weak.lock()) targets.push_back(std::move(p));
+  }
+  for (const auto& p : targets) p->send(frame);
+}
+
+void Hub::send_to(const Identity& who, const Frame& frame) const {
+  std::vector<std::shared_ptr<Peer>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    collect_locked({who.role, who.sub}, targets);
+  }
+  for (const auto& p : targets) p->send(frame);
+}
+
+}  // namespace tact::gateway

@@ -1,0 +1,81 @@
+#pragma once
+// Who is connected and who sees which conversation: peers by role and sub, subscribed
+// supervisors, each conversation's customer and assigned agent, the queue of conversations
+// waiting for an agent. Thread-safe; frames are sent after the lock is released.
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "live_conversation.hpp"
+#include "peer.hpp"
+
+namespace tact::gateway {
+
+enum Audience : unsigned { to_customer = 1, to_agent = 2, to_supervisors = 4, to_all = 7, to_staff = 6 };
+
+struct ConversationView {
+  std::shared_ptr<LiveConversation> live;
+  std::string agent;  // sub, "" while queued
+  bool open = true;
+};
+
+class Hub {
+ public:
+  // A new connection. For an agent, queued conversations are assigned to connected agents
+  // (fewest open first); `assigned` gets each (conversation, agent) so the caller can store and
+  // announce it.
+  void add(const std::shared_ptr<Peer>& peer, const std::function<void(const std::string&, const std::string&)>& assigned);
+  void remove(const Peer* peer);
+  void subscribe(const std::shared_ptr<Peer>& peer);
+  bool subscribed(const Peer* peer) const;
+  bool has_supervisors() const;
+  std::vector<std::shared_ptr<Peer>> peers() const;
+
+  // The customer's open conversation; or a new one from `make`, registered and assigned to the
+  // connected agent with the fewest open conversations ("" = queued). `opened` runs under the
+  // lock with the new conversation and its agent (to queue its storage first).
+  ConversationView customer_conversation(const Identity& customer,
+                                         const std::function<std::shared_ptr<LiveConversation>()>& make,
+                                         const std::function<void(const ConversationView&)>& opened);
+  // Registers a conversation as it is (restart, or the HTTP API). Queued when open without agent
+  // and from a customer connection.
+  void restore(std::shared_ptr<LiveConversation> live, std::string agent);
+  std::optional<ConversationView> find(const std::string& id) const;
+  std::vector<ConversationView> open_conversations() const;
+  // Marks it closed (it stays findable, closed, until restart).
+  void close(const std::string& id);
+  std::vector<std::string> visible_to(const Identity& who) const;
+
+  void deliver(const std::string& conversation, const Frame& frame, unsigned audience) const;
+  void send_to(const Identity& who, const Frame& frame) const;
+
+ private:
+  struct Entry {
+    std::shared_ptr<LiveConversation> live;
+    std::string agent;
+    bool open = true;
+  };
+  using Key = std::pair<UserRole, std::string>;
+  struct Ref {  // the raw pointer identifies a peer without locking (it may be mid-destruction)
+    const Peer* raw;
+    std::weak_ptr<Peer> weak;
+  };
+  std::string pick_agent_locked() const;
+  void assign_locked(Entry& e, const std::string& agent);
+  void collect_locked(const Key& key, std::vector<std::shared_ptr<Peer>>& out) const;
+
+  mutable std::mutex mutex_;
+  std::map<Key, std::vector<Ref>> peers_;
+  std::vector<Ref> supervisors_;
+  std::unordered_map<std::string, Entry> conversations_;
+  std::unordered_map<std::string, std::string> customer_open_;  // customer sub -> conversation
+  std::map<std::string, int> agent_open_;                       // agent sub -> open conversations
+  std::deque<std::string> queue_;                               // waiting for an agent
+};
+
+}  // namespace tact::gateway

@@ -1,0 +1,36 @@
+#pragma once
+// Accepts connections; each gets its own strand and an http_session.
+#include <memory>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+
+#include "server_context.hpp"
+
+namespace tact::gateway {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+
+class listener : public std::enable_shared_from_this<listener> {
+ public:
+  listener(net::io_context& ioc, ServerContext& ctx);
+  // Binds and listens; false with `error` when it cannot.
+  bool open(const net::ip::tcp::endpoint& endpoint, std::string& error);
+  net::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  void run();
+  void stop();  // stops accepting
+
+ private:
+  void do_accept();
+  void on_accept(beast::error_code ec, net::ip::tcp::socket socket);
+
+  net::io_context& ioc_;
+  net::ip::tcp::acceptor acceptor_;
+  ServerContext& ctx_;
+};
+
+}  // namespace tact::gateway

@@ -1,0 +1,30 @@
+#pragma once
+// One open conversation's coaching state, as the gateway keeps it in memory. Everything below
+// `mutex` is guarded by it: a conversation's events are applied (and queued for storage) one at a
+// time, in order, whichever connection they come from.
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "conversation.hpp"
+
+namespace tact::gateway {
+
+struct LiveConversation {
+  LiveConversation(std::string id_, std::string channel_, std::string customer_, std::string customer_name_)
+      : id(std::move(id_)), channel(std::move(channel_)), customer(std::move(customer_)), customer_name(std::move(customer_name_)) {}
+
+  const std::string id;
+  const std::string channel;        // "ws" or "api"
+  const std::string customer;       // sub
+  const std::string customer_name;
+
+  std::mutex mutex;
+  coach::Conversation coach;
+  std::int64_t seq = 0;
+  std::int64_t whispers = 0;
+  bool open = true;
+  std::string last_health;  // score and reasons last sent to supervisors
+};
+
+}  // namespace tact::gateway

@@ -1,0 +1,222 @@
+// Client frames: message, draft, close, whisper, subscribe.
+#include "relay.hpp"
+
+#include <chrono>
+
+#include "coach_frames.hpp"
+#include "json_io.hpp"
+#include "log.hpp"
+
+namespace tact::gateway {
+
+using nlohmann::json;
+
+Relay::Relay(Hub& hub, Store& store, Metrics& metrics, RulesRef rules, Clock now_ms)
+    : hub_(hub), store_(store), metrics_(metrics), rules_(std::move(rules)), now_(std::move(now_ms)) {}
+
+RulesRef Relay::rules() const {
+  std::lock_guard lock(rules_mutex_);
+  return rules_;
+}
+
+std::string Relay::next_conversation_id() {
+  for (;;) {
+    std::string id = "c" + std::to_string(next_id_++);
+    if (!hub_.find(id)) return id;
+  }
+}
+
+void Relay::refuse(Peer& peer, const FrameError& e) {
+  metrics_.count_error(e.code);
+  peer.send(make_frame(error_event(e)));
+}
+
+void Relay::connected(const std::shared_ptr<Peer>& peer) {
+  hub_.add(peer, [this](const std::string& c, const std::string& a) { announce_assignment(c, a); });
+  const auto& who = peer->who();
+  metrics_.connections[static_cast<int>(who.role)]++;
+  peer->send(make_frame(coach::dump(json{{"type", "hello"},
+                                         {"role", to_string(who.role)},
+                                         {"sub", who.sub},
+                                         {"name", who.name},
+                                         {"rules_version", rules().version},
+                                         {"conversations", hub_.visible_to(who)}})));
+}
+
+void Relay::disconnected(const Peer* peer) {
+  hub_.remove(peer);
+  metrics_.connections[static_cast<int>(peer->who().role)]--;
+}
+
+void Relay::announce_assignment(const std::string& conversation, const std::string& agent) {
+  if (agent.empty()) return;
+  auto view = hub_.find(conversation);
+  if (!view) return;
+  store_.assign(conversation, agent, [](std::error_code ec) {
+    if (ec) log_event("store_failed", {{"what", "assign"}});
+  });
+  log_event("conversation_assigned", {{"conversation", conversation}, {"agent", agent}});
+  hub_.send_to({UserRole::agent, agent, {}},
+               make_frame(coach::dump(json{{"type", "assigned"}, {"conversation", conversation}, {"customer", view->live->customer_name}})));
+}
+
+void Relay::handle(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
+  if (auto e = check_role(f, peer->who().role)) return refuse(*peer, *e);
+  switch (f.type) {
+    case FrameType::message: return on_message(peer, f);
+    case FrameType::draft: return on_draft(peer, f);
+    case FrameType::close: return on_close(peer, f);
+    case FrameType::whisper: return on_whisper(peer, f);
+    case FrameType::subscribe: return on_subscribe(peer);
+  }
+}
+
+std::optional<ConversationView> Relay::writable(Peer& peer, const std::string& id, const json& ref) {
+  const auto& who = peer.who();
+  auto view = hub_.find(id);
+  const bool visible = view && ((who.role == UserRole::customer && view->live->customer == who.sub && view->live->channel == "ws") ||
+                                (who.role == UserRole::agent && view->agent == who.sub) ||
+                                who.role == UserRole::supervisor || who.role == UserRole::admin);
+  if (!visible) {
+    refuse(peer, {"unknown_conversation", "no conversation \"" + id.substr(0, 64) + "\" that you may write to", ref});
+    return std::nullopt;
+  }
+  if (!view->open) {
+    refuse(peer, {"conversation_closed", "conversation \"" + id + "\" was closed", ref});
+    return std::nullopt;
+  }
+  return view;
+}
+
+bool Relay::apply(const ConversationView& view, const Identity& author, coach::Role role, std::string text,
+                  std::int64_t at, std::string client_id, AfterStore after) {
+  auto& live = *view.live;
+  const auto rules = this->rules();
+  std::lock_guard lock(live.mutex);
+  if (!live.open) return false;
+  Stored out;
+  out.seq = ++live.seq;
+  out.id = live.id + "-" + std::to_string(out.seq);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto result = live.coach.apply(*rules.set, coach::Event{role, text, at, out.id});
+  const auto snap = live.coach.snapshot(*rules.set, at);
+  metrics_.coach_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  out.payload = coach_payload(live.id, out.id, role, result, snap, rules.version);
+  json coach_event = out.payload;
+  coach_event["type"] = "coach";
+  out.coach = make_frame(coach::dump(coach_event));
+  out.message = make_frame(coach::dump(json{{"type", "message"}, {"conversation", live.id}, {"id", out.id}, {"seq", out.seq},
+                                            {"role", coach::to_string(role)}, {"from", author.name}, {"text", text}, {"at", at}}));
+  if (auto key = health_key(snap); key != live.last_health) {
+    live.last_health = std::move(key);
+    out.health = make_frame(coach::dump(health_event(live.id, snap, view.agent, true)));
+  }
+  MessageRecord rec{live.id, out.id, out.seq, std::string(coach::to_string(role)), author.sub, author.name,
+                    std::move(text), at, std::move(client_id), coach::dump(out.payload), rules.version};
+  store_.append_message(std::move(rec), [out = std::move(out), after = std::move(after)](std::error_code ec) { after(ec, out); });
+  return true;
+}
+
+void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
+  const auto& who = peer->who();
+  const json ref = f.client_id;
+  std::optional<ConversationView> view;
+  if (who.role == UserRole::customer && f.conversation.empty()) {
+    view = hub_.customer_conversation(
+        who, [&] { return std::make_shared<LiveConversation>(next_conversation_id(), "ws", who.sub, who.name); },
+        [&](const ConversationView& v) {
+          store_.open_conversation({v.live->id, who.sub, who.name, v.agent, "ws", now_(), std::nullopt}, [id = v.live->id](std::error_code ec) {
+            if (ec) log_event("store_failed", {{"what", "open"}, {"conversation", id}});
+          });
+          log_event("conversation_opened", {{"conversation", v.live->id}, {"customer", who.sub}, {"agent", v.agent}});
+        });
+    if (!view->agent.empty() && view->live->seq == 0) announce_assignment(view->live->id, view->agent);
+  } else if (f.conversation.empty()) {
+    return refuse(*peer, {"missing_field", "\"conversation\" is required for an agent's message", ref});
+  } else {
+    view = writable(*peer, f.conversation, ref);
+    if (!view) return;
+  }
+  const auto role = who.role == UserRole::customer ? coach::Role::customer : coach::Role::agent;
+  std::weak_ptr<Peer> sender = peer;
+  auto after = [this, sender, client_id = f.client_id, role](std::error_code ec, const Stored& s) {
+    auto p = sender.lock();
+    const std::string& conv = s.payload.at("conversation").get_ref<const std::string&>();
+    if (ec) {
+      log_event("store_failed", {{"what", "message"}, {"conversation", conv}, {"id", s.id}});
+      if (p) refuse(*p, {"store_failed", "the message could not be stored; send it again", client_id});
+      return;
+    }
+    metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
+    if (p) p->send(make_frame(coach::dump(json{{"type", "ack"}, {"client_id", client_id}, {"conversation", conv}, {"id", s.id}, {"seq", s.seq}})));
+    hub_.deliver(conv, s.message, to_all);
+    hub_.deliver(conv, s.coach, to_staff);
+    if (s.health) hub_.deliver(conv, s.health, to_supervisors);
+  };
+  if (!apply(*view, who, role, f.text, now_(), f.client_id, std::move(after)))
+    refuse(*peer, {"conversation_closed", "conversation \"" + view->live->id + "\" was closed", ref});
+}
+
+void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
+  auto view = writable(*peer, f.conversation, "draft");
+  if (!view) return;
+  const auto rules = this->rules();
+  std::vector<coach::Flag> flags;
+  {
+    std::lock_guard lock(view->live->mutex);
+    flags = view->live->coach.check_draft(*rules.set, f.text);
+  }
+  peer->send(make_frame(coach::dump(draft_check_event(f.conversation, flags))));
+}
+
+void Relay::on_close(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
+  auto view = writable(*peer, f.conversation, "close");
+  if (!view) return;
+  const auto at = now_();
+  {
+    std::lock_guard lock(view->live->mutex);
+    if (!view->live->open) return;
+    view->live->open = false;
+    hub_.close(f.conversation);
+    store_.close_conversation(f.conversation, at, [this, id = f.conversation, at](std::error_code ec) {
+      if (ec) log_event("store_failed", {{"what", "close"}, {"conversation", id}});
+      hub_.deliver(id, make_frame(coach::dump(json{{"type", "closed"}, {"conversation", id}, {"at", at}})), to_all);
+    });
+  }
+  log_event("conversation_closed", {{"conversation", f.conversation}, {"by", peer->who().sub}});
+}
+
+void Relay::on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
+  auto view = writable(*peer, f.conversation, "whisper");
+  if (!view) return;
+  const auto& who = peer->who();
+  WhisperRecord rec{f.conversation, {}, who.sub, who.name, f.text, now_()};
+  {
+    std::lock_guard lock(view->live->mutex);
+    rec.id = f.conversation + "-w" + std::to_string(++view->live->whispers);
+  }
+  auto frame = make_frame(coach::dump(json{{"type", "whisper"}, {"conversation", rec.conversation}, {"id", rec.id},
+                                           {"from", rec.author_name}, {"text", rec.text}, {"at", rec.at}}));
+  std::weak_ptr<Peer> sender = peer;
+  store_.append_whisper(std::move(rec), [this, sender, frame, id = f.conversation](std::error_code ec) {
+    auto p = sender.lock();
+    if (ec) {
+      if (p) refuse(*p, {"store_failed", "the whisper could not be stored; send it again", "whisper"});
+      return;
+    }
+    hub_.deliver(id, frame, to_staff);
+    if (p && !hub_.subscribed(p.get())) p->send(frame);
+  });
+}
+
+void Relay::on_subscribe(const std::shared_ptr<Peer>& peer) {
+  hub_.subscribe(peer);
+  const auto rules = this->rules();
+  const auto now = now_();
+  for (const auto& v : hub_.open_conversations()) {
+    std::lock_guard lock(v.live->mutex);
+    peer->send(make_frame(coach::dump(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true))));
+  }
+}
+
+}  // namespace tact::gateway

@@ -1,0 +1,135 @@
+#include "routes.hpp"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "json_io.hpp"
+#include "static_files.hpp"
+
+namespace tact::gateway {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kApi = "/api/conversations";
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '-')) return false;
+  return true;
+}
+
+Response text_response(const Request& req, http::status status, std::string body, std::string_view type) {
+  Response res{status, req.version()};
+  res.set(http::field::server, "tact");
+  res.set(http::field::content_type, type);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+// The caller's identity, or the 401 already sent.
+std::optional<Identity> caller(const Request& req, RouteContext& ctx, const Respond& respond, bool customers_too) {
+  auto check = authenticate(req, ctx.secret, ctx.now_ms() / 1000);
+  if (!check.claims) {
+    respond(error_response(req, http::status::unauthorized, check.error, check.message));
+    return std::nullopt;
+  }
+  if (!customers_too && check.claims->role == UserRole::customer) {
+    respond(error_response(req, http::status::unauthorized, "wrong_role", "customers may not use this route"));
+    return std::nullopt;
+  }
+  return Identity{check.claims->role, check.claims->sub, check.claims->name};
+}
+
+void post_event(const Request& req, RouteContext& ctx, const Respond& respond, const std::string& id) {
+  auto who = caller(req, ctx, respond, false);
+  if (!who) return;
+  auto body = json::parse(req.body(), nullptr, false);
+  if (!body.is_object()) return respond(error_response(req, http::status::bad_request, "bad_json", "the body must be a JSON object"));
+  auto role_it = body.find("role");
+  auto text_it = body.find("text");
+  if (role_it == body.end() || text_it == body.end())
+    return respond(error_response(req, http::status::bad_request, "missing_field", "\"role\" and \"text\" are required"));
+  auto role = role_it->is_string() ? coach::parse_role(role_it->get<std::string>()) : std::nullopt;
+  if (!role) return respond(error_response(req, http::status::bad_request, "bad_field", "\"role\" must be \"customer\" or \"agent\""));
+  if (!text_it->is_string() || text_it->get_ref<const std::string&>().empty())
+    return respond(error_response(req, http::status::bad_request, "bad_field", "\"text\" must be a non-empty string"));
+  std::int64_t at = ctx.now_ms();
+  if (auto at_it = body.find("at"); at_it != body.end()) {
+    if (!at_it->is_number_integer()) return respond(error_response(req, http::status::bad_request, "bad_field", "\"at\" must be ms since the epoch"));
+    at = at_it->get<std::int64_t>();
+  }
+  // Only what the answer needs is captured: the request may be gone when it is stored.
+  Request head;
+  head.version(req.version());
+  head.keep_alive(req.keep_alive());
+  ctx.relay.post_event(*who, id, *role, text_it->get<std::string>(), at, [head, respond](EventResult r) {
+    respond(json_response(head, static_cast<http::status>(r.status), r.body));
+  });
+}
+
+void api(const Request& req, RouteContext& ctx, const Respond& respond, std::string_view rest) {
+  // rest: "", "/{id}" or "/{id}/events"
+  if (rest.empty()) {
+    if (req.method() != http::verb::get) return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use GET"));
+    if (auto who = caller(req, ctx, respond, false)) respond(json_response(req, http::status::ok, ctx.relay.list(*who)));
+    return;
+  }
+  rest.remove_prefix(1);
+  const auto slash = rest.find('/');
+  const std::string id(rest.substr(0, slash));
+  const std::string_view tail = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  if (!valid_id(id)) return respond(error_response(req, http::status::not_found, "not_found", "no such conversation"));
+  if (tail == "/events") {
+    if (req.method() != http::verb::post) return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use POST"));
+    return post_event(req, ctx, respond, id);
+  }
+  if (!tail.empty()) return respond(error_response(req, http::status::not_found, "not_found", "no such route"));
+  if (req.method() != http::verb::get) return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use GET"));
+  auto who = caller(req, ctx, respond, false);
+  if (!who) return;
+  auto t = ctx.relay.transcript(*who, id);
+  if (!t) return respond(error_response(req, http::status::not_found, "not_found", "no conversation \"" + id + "\" that you may see"));
+  respond(json_response(req, http::status::ok, *t));
+}
+
+void static_file(const Request& req, RouteContext& ctx, const Respond& respond, const std::string& path) {
+  if (req.method() != http::verb::get && req.method() != http::verb::head)
+    return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use GET"));
+  auto file = static_file_path(ctx.static_dir, path);
+  std::ifstream in;
+  if (file) in.open(*file, std::ios::binary);
+  if (!in) return respond(error_response(req, http::status::not_found, "not_found", "no such file"));
+  std::ostringstream s;
+  s << in.rdbuf();
+  auto res = text_response(req, http::status::ok, s.str(), mime_type(*file));
+  if (req.method() == http::verb::head) res.body().clear();
+  respond(std::move(res));
+}
+
+}  // namespace
+
+Response json_response(const Request& req, http::status status, const json& body) {
+  return text_response(req, status, coach::dump(body) + "\n", "application/json");
+}
+
+Response error_response(const Request& req, http::status status, const std::string& code, const std::string& message) {
+  return json_response(req, status, json{{"error", code}, {"message", message}});
+}
+
+void handle_request(const Request& req, RouteContext& ctx, const Respond& respond) {
+  const std::string path = request_path(req);
+  if (path == "/healthz")
+    return respond(json_response(req, http::status::ok, json{{"status", "ok"}, {"open_conversations", ctx.relay.open_count()}}));
+  if (path == "/metrics") return respond(text_response(req, http::status::ok, ctx.metrics.render(), "text/plain; version=0.0.4"));
+  if (path == "/ws") return respond(error_response(req, http::status::bad_request, "not_websocket", "/ws takes a WebSocket upgrade"));
+  if (path == kApi || (path.starts_with(kApi) && path[kApi.size()] == '/')) return api(req, ctx, respond, std::string_view(path).substr(kApi.size()));
+  if (path.starts_with("/api/")) return respond(error_response(req, http::status::not_found, "not_found", "no such route"));
+  static_file(req, ctx, respond, path);
+}
+
+}  // namespace tact::gateway

@@ -1,0 +1,32 @@
+#pragma once
+// HTTP routes as plain functions from a request to a response (docs/protocol.md, "HTTP"),
+// testable without sockets. `respond` is called exactly once, maybe later and from another
+// thread (POST events answers once stored).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "http_types.hpp"
+#include "metrics.hpp"
+#include "relay.hpp"
+
+namespace tact::gateway {
+
+struct RouteContext {
+  Relay& relay;
+  Metrics& metrics;
+  std::string secret;
+  std::string static_dir;
+  std::function<std::int64_t()> now_ms;
+};
+
+using Respond = std::function<void(Response)>;
+
+void handle_request(const Request& req, RouteContext& ctx, const Respond& respond);
+
+Response json_response(const Request& req, http::status status, const nlohmann::json& body);
+Response error_response(const Request& req, http::status status, const std::string& code, const std::string& message);
+
+}  // namespace tact::gateway

@@ -1,0 +1,16 @@
+#pragma once
+// The token secret: TACT_SECRET, or the file `secret` in the data dir, created (mode 0600, 32
+// random bytes as hex) when missing.
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace tact::gateway {
+
+// Creates the data dir if needed. Returns nullopt after printing the reason to `err`.
+std::optional<std::string> load_secret(const std::string& data_dir, std::ostream& err);
+
+// Creates `dir` (and parents); false after printing the reason to `err`.
+bool ensure_dir(const std::string& dir, std::ostream& err);
+
+}  // namespace tact::gateway

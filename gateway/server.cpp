@@ -1,0 +1,160 @@
+#include "server.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <openssl/sha.h>
+
+#include "log.hpp"
+#include "pack_loader.hpp"
+#include "secret.hpp"
+#include "listener.hpp"
+
+namespace tact::gateway {
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// The server's running parts that need the io_context.
+struct Runtime {
+  net::io_context& ioc;
+  Relay& relay;
+  Hub& hub;
+  std::shared_ptr<listener> accept;
+  net::steady_timer health_timer;
+  net::steady_timer stop_timer;
+  int health_every_ms;
+  bool stopping = false;
+
+  void tick() {
+    health_timer.expires_after(std::chrono::milliseconds(health_every_ms));
+    health_timer.async_wait([this](beast::error_code ec) {
+      if (ec || stopping) return;
+      relay.tick();
+      tick();
+    });
+  }
+
+  void stop(int signal) {
+    if (stopping) return;
+    stopping = true;
+    log_event("stopping", {{"signal", signal}});
+    accept->stop();
+    health_timer.cancel();
+    for (const auto& p : hub.peers()) p->shutdown();
+    wait_for_sessions(std::chrono::steady_clock::now() + std::chrono::seconds(3));
+  }
+
+  void wait_for_sessions(std::chrono::steady_clock::time_point deadline) {
+    if (hub.peers().empty() || std::chrono::steady_clock::now() >= deadline) return ioc.stop();
+    stop_timer.expires_after(std::chrono::milliseconds(20));
+    stop_timer.async_wait([this, deadline](beast::error_code) { wait_for_sessions(deadline); });
+  }
+};
+
+bool parse_listen(const std::string& s, net::ip::tcp::endpoint& ep) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  beast::error_code ec;
+  auto addr = net::ip::make_address(s.substr(0, colon), ec);
+  if (ec) return false;
+  const std::string port = s.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  const int p = std::stoi(port);
+  if (p > 65535) return false;
+  ep = {addr, static_cast<unsigned short>(p)};
+  return true;
+}
+
+void print_demo(std::ostream& out, const std::string& base, const std::string& secret) {
+  auto token = [&](UserRole role, const char* sub, const char* name) {
+    return sign_token({role, sub, name, now_ms() / 1000 + 8 * 3600}, secret);
+  };
+  out << "  customer demo chat:   " << base << "/?token=" << token(UserRole::customer, "demo-customer", "Dana") << "\n"
+      << "  agent panel:          " << base << "/agent.html?token=" << token(UserRole::agent, "demo-agent", "Alex") << "\n"
+      << "  supervisor dashboard: " << base << "/supervisor.html?token=" << token(UserRole::supervisor, "demo-supervisor", "Sam") << "\n"
+      << "  admin rule editor:    " << base << "/admin.html?token=" << token(UserRole::admin, "demo-admin", "Ada") << "\n"
+      << "  (tokens last 8 hours; `tact token --role agent --sub alice --name Alice` mints more)\n";
+}
+
+}  // namespace
+
+std::string rules_version(const coach::RuleSet& rules) {
+  const std::string text = rules.pack().source.dump();
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  std::string hex;
+  for (int i = 0; i < 6; ++i) {
+    hex += "0123456789abcdef"[digest[i] >> 4];
+    hex += "0123456789abcdef"[digest[i] & 15];
+  }
+  return rules.pack().name + "@" + hex;
+}
+
+int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
+  net::ip::tcp::endpoint endpoint;
+  if (!parse_listen(o.listen, endpoint)) {
+    err << "tact serve: --listen wants ADDRESS:PORT, e.g. 127.0.0.1:8080, not \"" << o.listen << "\"\n";
+    return 2;
+  }
+  if (!ensure_dir(o.data_dir, err)) return 1;
+  auto secret = load_secret(o.data_dir, err);
+  if (!secret) return 1;
+  auto rules = cli::load_rules(o.rules_path, err);
+  if (!rules) return 2;
+  Metrics metrics;
+  std::string error;
+  auto store = open_sqlite_store(o.data_dir, &metrics, error);
+  if (!store) {
+    err << "tact serve: " << error << "\n";
+    return 1;
+  }
+  Hub hub;
+  Relay relay(hub, *store, metrics, {rules, rules_version(*rules)}, now_ms);
+  if (!relay.recover(error)) {
+    err << "tact serve: cannot rebuild the open conversations: " << error << "\n";
+    return 1;
+  }
+  const int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  {
+    net::io_context ioc(threads);
+    ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms}, o.limits};
+    auto accept = std::make_shared<listener>(ioc, ctx);
+    if (!accept->open(endpoint, error)) {
+      err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";
+      return 1;
+    }
+    const auto ep = accept->local_endpoint();
+    const std::string base = "http://" + ep.address().to_string() + ":" + std::to_string(ep.port());
+    out << "tact serve: listening on " << base << " (" << threads << " threads, data " << o.data_dir << ", rules "
+        << relay.rules().version << ", " << relay.open_count() << " open conversations)\n";
+    print_demo(out, base, *secret);
+    out.flush();
+    log_event("listening", {{"url", base}, {"threads", threads}});
+
+    Runtime rt{ioc, relay, hub, accept, net::steady_timer(ioc), net::steady_timer(ioc), o.health_every_ms};
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&rt](beast::error_code ec, int sig) {
+      if (!ec) rt.stop(sig);
+    });
+    accept->run();
+    rt.tick();
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    for (auto& t : pool) t.join();
+    store->flush();
+  }
+  store.reset();
+  log_event("stopped");
+  return 0;
+}
+
+}  // namespace tact::gateway

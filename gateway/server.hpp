@@ -1,0 +1,27 @@
+#pragma once
+// `tact serve`: everything wired together. run_server() blocks until SIGTERM or SIGINT, then
+// stops accepting, closes every WebSocket with 1001 after its queued writes, waits for the store,
+// and returns the exit status.
+#include <ostream>
+#include <string>
+
+#include "server_context.hpp"
+
+namespace tact::gateway {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;  // 0: the machine's cores
+  std::string data_dir = "./tact-data";
+  std::string rules_path;  // "" for the built-in rules
+  std::string static_dir;
+  SessionLimits limits;
+  int health_every_ms = 2000;
+};
+
+int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);
+
+// "<pack name>@<first 12 hex of the SHA-256 of the pack's JSON>"
+std::string rules_version(const coach::RuleSet& rules);
+
+}  // namespace tact::gateway

@@ -1,0 +1,22 @@
+#pragma once
+// What every session shares: the relay, the routes' context, and the per-connection limits.
+#include <cstddef>
+
+#include "routes.hpp"
+
+namespace tact::gateway {
+
+struct SessionLimits {
+  std::size_t max_message = 16384;  // bytes per WebSocket frame and per HTTP body
+  std::size_t send_queue = 1024;    // frames queued per connection before it is dropped
+  double rate = 200;                // frames per second per connection (bursts of twice that)
+};
+
+struct ServerContext {
+  Relay& relay;
+  Metrics& metrics;
+  RouteContext routes;
+  SessionLimits limits;
+};
+
+}  // namespace tact::gateway

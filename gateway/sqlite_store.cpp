@@ -1,0 +1,252 @@
+// The Store in SQLite (WAL). One writer thread groups queued writes into transactions: it takes
+// whatever queued while the previous commit ran (up to kMaxBatch), so batches grow with load and
+// a lone write is committed at once. Reads use their own connection.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "log.hpp"
+#include "metrics.hpp"
+#include "sqlite_db.hpp"
+#include "store.hpp"
+
+namespace tact::gateway {
+namespace {
+
+constexpr std::size_t kMaxBatch = 512;
+
+constexpr const char* kSchema = R"sql(
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=NORMAL;
+CREATE TABLE IF NOT EXISTS conversations(
+  id TEXT PRIMARY KEY, customer TEXT NOT NULL, customer_name TEXT NOT NULL, agent TEXT NOT NULL,
+  channel TEXT NOT NULL, opened_at INTEGER NOT NULL, closed_at INTEGER);
+CREATE TABLE IF NOT EXISTS messages(
+  conversation TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, role TEXT NOT NULL,
+  author TEXT NOT NULL, author_name TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL,
+  client_id TEXT NOT NULL, coach TEXT NOT NULL, rules_version TEXT NOT NULL,
+  PRIMARY KEY(conversation, seq));
+CREATE TABLE IF NOT EXISTS whispers(
+  conversation TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, author_name TEXT NOT NULL,
+  text TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS whispers_by_conversation ON whispers(conversation);
+)sql";
+
+struct Assign {
+  std::string conversation, agent;
+};
+struct Close {
+  std::string conversation;
+  std::int64_t at;
+};
+using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord>;
+struct Op {
+  Write write;
+  StoreDone done;
+};
+
+std::error_code io_error() { return std::make_error_code(std::errc::io_error); }
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(Metrics* metrics) : metrics_(metrics) {}
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
+
+  bool open(const std::string& dir, std::string& error) {
+    const std::string path = dir + "/tact.db";
+    if (!wdb_.open(path) || !wdb_.exec(kSchema)) {
+      error = "cannot open " + path + ": " + wdb_.error();
+      return false;
+    }
+    if (!rdb_.open(path) || !rdb_.exec("PRAGMA busy_timeout=5000;")) {
+      error = "cannot open " + path + " for reading: " + rdb_.error();
+      return false;
+    }
+    wdb_.exec("PRAGMA busy_timeout=5000;");
+    ins_conv_ = wdb_.prepare("INSERT OR IGNORE INTO conversations VALUES(?,?,?,?,?,?,NULL)");
+    assign_ = wdb_.prepare("UPDATE conversations SET agent=? WHERE id=?");
+    close_ = wdb_.prepare("UPDATE conversations SET closed_at=? WHERE id=?");
+    ins_msg_ = wdb_.prepare("INSERT INTO messages VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    ins_whisper_ = wdb_.prepare("INSERT INTO whispers VALUES(?,?,?,?,?,?)");
+    if (!ins_conv_.ok() || !assign_.ok() || !close_.ok() || !ins_msg_.ok() || !ins_whisper_.ok()) {
+      error = "cannot prepare statements: " + wdb_.error();
+      return false;
+    }
+    writer_ = std::thread([this] { run(); });
+    return true;
+  }
+
+  void open_conversation(ConversationRecord c, StoreDone d) override { push({std::move(c), std::move(d)}); }
+  void assign(std::string c, std::string a, StoreDone d) override { push({Assign{std::move(c), std::move(a)}, std::move(d)}); }
+  void close_conversation(std::string c, std::int64_t at, StoreDone d) override { push({Close{std::move(c), at}, std::move(d)}); }
+  void append_message(MessageRecord m, StoreDone d) override { push({std::move(m), std::move(d)}); }
+  void append_whisper(WhisperRecord w, StoreDone d) override { push({std::move(w), std::move(d)}); }
+
+  void flush() override {
+    std::unique_lock lock(mutex_);
+    const auto target = queued_;
+    idle_cv_.wait(lock, [&] { return done_ >= target; });
+  }
+
+  std::vector<ConversationRecord> conversations(bool open_only) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare(open_only ? "SELECT * FROM conversations WHERE closed_at IS NULL ORDER BY rowid"
+                                     : "SELECT * FROM conversations ORDER BY rowid");
+    std::vector<ConversationRecord> out;
+    while (st.ok() && st.step() == SQLITE_ROW) out.push_back(read_conversation(st));
+    return out;
+  }
+
+  std::optional<ConversationRecord> conversation(const std::string& id) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT * FROM conversations WHERE id=?");
+    if (!st.ok()) return std::nullopt;
+    st.bind(1, id);
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return read_conversation(st);
+  }
+
+  std::vector<MessageRecord> messages(const std::string& conversation) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT * FROM messages WHERE conversation=? ORDER BY seq");
+    std::vector<MessageRecord> out;
+    if (!st.ok()) return out;
+    st.bind(1, conversation);
+    while (st.step() == SQLITE_ROW)
+      out.push_back({st.text(0), st.text(2), st.integer(1), st.text(3), st.text(4), st.text(5), st.text(6),
+                     st.integer(7), st.text(8), st.text(9), st.text(10)});
+    return out;
+  }
+
+  std::vector<WhisperRecord> whispers(const std::string& conversation) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT * FROM whispers WHERE conversation=? ORDER BY rowid");
+    std::vector<WhisperRecord> out;
+    if (!st.ok()) return out;
+    st.bind(1, conversation);
+    while (st.step() == SQLITE_ROW)
+      out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5)});
+    return out;
+  }
+
+ private:
+  static ConversationRecord read_conversation(const Statement& st) {
+    ConversationRecord c{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5), std::nullopt};
+    if (!st.is_null(6)) c.closed_at = st.integer(6);
+    return c;
+  }
+
+  void push(Op op) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(op));
+      ++queued_;
+    }
+    cv_.notify_one();
+  }
+
+  bool apply(const Write& w) {
+    Statement* st = nullptr;
+    if (auto* c = std::get_if<ConversationRecord>(&w)) {
+      st = &ins_conv_;
+      st->bind(1, c->id).bind(2, c->customer).bind(3, c->customer_name).bind(4, c->agent).bind(5, c->channel).bind(6, c->opened_at);
+    } else if (auto* a = std::get_if<Assign>(&w)) {
+      st = &assign_;
+      st->bind(1, a->agent).bind(2, a->conversation);
+    } else if (auto* cl = std::get_if<Close>(&w)) {
+      st = &close_;
+      st->bind(1, cl->at).bind(2, cl->conversation);
+    } else if (auto* m = std::get_if<MessageRecord>(&w)) {
+      st = &ins_msg_;
+      st->bind(1, m->conversation).bind(2, m->seq).bind(3, m->id).bind(4, m->role).bind(5, m->author)
+          .bind(6, m->author_name).bind(7, m->text).bind(8, m->at).bind(9, m->client_id).bind(10, m->coach_json)
+          .bind(11, m->rules_version);
+    } else if (auto* wh = std::get_if<WhisperRecord>(&w)) {
+      st = &ins_whisper_;
+      st->bind(1, wh->conversation).bind(2, wh->id).bind(3, wh->author).bind(4, wh->author_name).bind(5, wh->text).bind(6, wh->at);
+    }
+    const bool ok = st->step() == SQLITE_DONE;
+    st->reset();
+    return ok;
+  }
+
+  // One transaction; on failure, each write alone so that only the bad ones fail.
+  std::vector<std::error_code> commit(const std::deque<Op>& batch) {
+    std::vector<std::error_code> result(batch.size());
+    bool ok = wdb_.exec("BEGIN");
+    for (std::size_t i = 0; ok && i < batch.size(); ++i) ok = apply(batch[i].write);
+    if (ok && wdb_.exec("COMMIT")) return result;
+    const std::string why = wdb_.error();
+    wdb_.exec("ROLLBACK");
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      bool one = wdb_.exec("BEGIN") && apply(batch[i].write) && wdb_.exec("COMMIT");
+      if (!one) {
+        log_event("store_error", {{"message", wdb_.error()}});
+        wdb_.exec("ROLLBACK");
+        result[i] = io_error();
+      }
+    }
+    log_event("store_batch_retried", {{"writes", batch.size()}, {"message", why}});
+    return result;
+  }
+
+  void run() {
+    for (;;) {
+      std::deque<Op> batch;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        while (!queue_.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      auto result = commit(batch);
+      if (metrics_) {
+        metrics_->store_commit_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        metrics_->store_batches++;
+        metrics_->store_ops += batch.size();
+      }
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        if (batch[i].done) batch[i].done(result[i]);
+      {
+        std::lock_guard lock(mutex_);
+        done_ += batch.size();
+      }
+      idle_cv_.notify_all();
+    }
+  }
+
+  Metrics* metrics_;
+  Database wdb_, rdb_;
+  Statement ins_conv_, assign_, close_, ins_msg_, ins_whisper_;
+  std::mutex read_mutex_;
+  std::mutex mutex_;
+  std::condition_variable cv_, idle_cv_;
+  std::deque<Op> queue_;
+  std::uint64_t queued_ = 0, done_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& dir, Metrics* metrics, std::string& error) {
+  auto s = std::make_unique<SqliteStore>(metrics);
+  if (!s->open(dir, error)) return nullptr;
+  return s;
+}
+
+}  // namespace tact::gateway

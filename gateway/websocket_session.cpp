@@ -1,0 +1,134 @@
+#include "websocket_session.hpp"
+
+#include <chrono>
+
+#include "log.hpp"
+#include "protocol.hpp"
+
+namespace tact::gateway {
+
+websocket_session::websocket_session(net::ip::tcp::socket&& socket, Identity who, ServerContext& ctx)
+    : Peer(std::move(who)),
+      ws_(std::move(socket)),
+      ctx_(ctx),
+      limiter_(ctx.limits.rate, ctx.limits.rate * 2),
+      drop_timer_(ws_.get_executor()) {}
+
+websocket_session::~websocket_session() {
+  if (!joined_) return;
+  ctx_.relay.disconnected(this);
+  log_event("disconnected", {{"role", to_string(who().role)}, {"sub", who().sub}});
+}
+
+void websocket_session::fail(beast::error_code ec, const char* what) {
+  if (ec == net::error::operation_aborted || ec == websocket::error::closed || ec == net::error::eof ||
+      ec == net::error::connection_reset || ec == beast::error::timeout)
+    return;
+  log_event("session_error", {{"what", what}, {"error", ec.message()}, {"sub", who().sub}});
+}
+
+void websocket_session::run(Request req) {
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "tact"); }));
+  ws_.read_message_max(ctx_.limits.max_message);
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  joined_ = true;
+  log_event("connected", {{"role", to_string(who().role)}, {"sub", who().sub}});
+  ctx_.relay.connected(shared_from_this());
+  do_read();
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == websocket::error::message_too_big) {
+    // Beast has already answered with close code 1009.
+    ctx_.metrics.count_error("too_large");
+    log_event("frame_too_big", {{"sub", who().sub}, {"max", ctx_.limits.max_message}});
+    return;
+  }
+  if (ec) return fail(ec, "read");
+  const std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (!ws_.got_text()) {
+    ctx_.relay.refuse(*this, {"bad_json", "send text frames holding JSON, not binary frames", nullptr});
+  } else if (!limiter_.allow()) {
+    ctx_.relay.refuse(*this, {"rate_limited", "too many frames per second; this one was dropped", nullptr});
+  } else {
+    auto parsed = parse_client_frame(text);
+    if (parsed.frame) ctx_.relay.handle(shared_from_this(), *parsed.frame);
+    else ctx_.relay.refuse(*this, parsed.error);
+  }
+  do_read();
+}
+
+void websocket_session::send(Frame frame) {
+  net::post(ws_.get_executor(), beast::bind_front_handler(&websocket_session::on_send, shared_from_this(), std::move(frame)));
+}
+
+void websocket_session::on_send(Frame frame) {
+  if (closing_ || !joined_) return;
+  if (queue_.size() >= ctx_.limits.send_queue) return drop();
+  queue_.push_back(std::move(frame));
+  if (queue_.size() == 1) do_write();
+}
+
+void websocket_session::do_write() {
+  ws_.text(true);
+  ws_.async_write(net::buffer(*queue_.front()), beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "write");
+  queue_.pop_front();
+  if (!queue_.empty()) return do_write();
+  if (closing_) do_close(close_code_);
+}
+
+void websocket_session::drop() {
+  closing_ = true;
+  close_code_ = websocket::close_code::policy_error;
+  ctx_.metrics.dropped_clients++;
+  log_event("client_dropped", {{"role", to_string(who().role)}, {"sub", who().sub}, {"queued", queue_.size()},
+                               {"reason", "send queue full: the client does not read"}});
+  while (queue_.size() > 1) queue_.pop_back();  // the front one is being written
+  // If that write never finishes (the client reads nothing), give up on a clean close.
+  drop_timer_.expires_after(std::chrono::seconds(1));
+  drop_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
+    if (!e) beast::get_lowest_layer(self->ws_).close();
+  });
+}
+
+void websocket_session::shutdown() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->closing_) return;
+    self->closing_ = true;
+    self->close_code_ = websocket::close_code::going_away;
+    if (self->queue_.empty()) self->do_close(self->close_code_);
+    self->drop_timer_.expires_after(std::chrono::seconds(2));
+    self->drop_timer_.async_wait([self](beast::error_code e) {
+      if (!e) beast::get_lowest_layer(self->ws_).close();
+    });
+  });
+}
+
+void websocket_session::do_close(websocket::close_code code) {
+  if (close_sent_) return;
+  close_sent_ = true;
+  ws_.async_close(code, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+}
+
+void websocket_session::on_close(beast::error_code ec) {
+  drop_timer_.cancel();
+  if (ec) return fail(ec, "close");
+}
+
+}  // namespace tact::gateway

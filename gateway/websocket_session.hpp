@@ -1,0 +1,57 @@
+#pragma once
+// One WebSocket connection (after the upgrade), on its own strand. Reads frames and hands them
+// to the relay; writes one frame at a time from a bounded queue. A client that lets its queue
+// fill up is dropped (close 1008); shutdown() closes with 1001 once the queue is written.
+#include <deque>
+#include <memory>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "http_types.hpp"
+#include "peer.hpp"
+#include "rate_limiter.hpp"
+#include "server_context.hpp"
+
+namespace tact::gateway {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+class websocket_session : public Peer, public std::enable_shared_from_this<websocket_session> {
+ public:
+  websocket_session(net::ip::tcp::socket&& socket, Identity who, ServerContext& ctx);
+  ~websocket_session() override;
+
+  void run(Request req);
+  void send(Frame frame) override;
+  void shutdown() override;
+
+ private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void on_send(Frame frame);
+  void do_write();
+  void on_write(beast::error_code ec, std::size_t bytes);
+  void drop();
+  void do_close(websocket::close_code code);
+  void on_close(beast::error_code ec);
+  void fail(beast::error_code ec, const char* what);
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  ServerContext& ctx_;
+  RateLimiter limiter_;
+  net::steady_timer drop_timer_;
+  std::deque<Frame> queue_;
+  bool joined_ = false;
+  bool closing_ = false;  // no more frames are queued
+  bool close_sent_ = false;
+  websocket::close_code close_code_ = websocket::close_code::going_away;
+};
+
+}  // namespace tact::gateway
