@@ -32,7 +32,7 @@ std::vector<int> scan(const RuleSet& rules, const RuleSet::RoleIndex& idx, std::
   return hits;
 }
 
-Annotation run(const RuleSet& rules, Role role, std::string_view text, const NormalizedText* mapping) {
+Annotation run(const RuleSet& rules, Role role, std::string_view text, const NormalizedText* mapping, Spans spans) {
   Annotation out;
   const auto& idx = rules.index(role);
   const auto hits = scan(rules, idx, text, out.scan_fallback);
@@ -51,6 +51,7 @@ Annotation run(const RuleSet& rules, Role role, std::string_view text, const Nor
     const auto& cr = rules.rules()[ri];
     out.rules.push_back(cr.rule->id);
     acts.push_back(cr.rule->act);
+    if (spans == Spans::no) continue;
     // One span per fired rule, from its first matching pattern: each span costs a forward and a
     // reverse DFA pass over the text, the main cost of annotating beyond the set scan.
     for (auto pi : rh.patterns) {
@@ -75,17 +76,17 @@ Annotation run(const RuleSet& rules, Role role, std::string_view text, const Nor
 
 bool Annotation::has(std::string_view act) const { return std::find(acts.begin(), acts.end(), act) != acts.end(); }
 
-Annotation annotate(const RuleSet& rules, Role role, std::string_view text) {
+Annotation annotate(const RuleSet& rules, Role role, std::string_view text, Spans spans) {
   const auto n = normalize(text);
-  return run(rules, role, n.text, &n);
+  return run(rules, role, n.text, &n, spans);
 }
 
-Annotation annotate(const RuleSet& rules, Role role, const NormalizedText& normalized) {
-  return run(rules, role, normalized.text, &normalized);
+Annotation annotate(const RuleSet& rules, Role role, const NormalizedText& normalized, Spans spans) {
+  return run(rules, role, normalized.text, &normalized, spans);
 }
 
 Annotation annotate_normalized(const RuleSet& rules, Role role, std::string_view normalized) {
-  return run(rules, role, normalized, nullptr);
+  return run(rules, role, normalized, nullptr, Spans::yes);
 }
 
 }  // namespace tact::coach

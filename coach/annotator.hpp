@@ -28,10 +28,14 @@ struct Annotation {
   bool has(std::string_view act) const;
 };
 
-Annotation annotate(const RuleSet& rules, Role role, std::string_view text);
+// Spans cost a forward and a reverse DFA pass per fired rule on top of the one set scan; callers
+// that only count acts (eval, replay) skip them.
+enum class Spans { yes, no };
+
+Annotation annotate(const RuleSet& rules, Role role, std::string_view text, Spans spans = Spans::yes);
 
 // The same, for a caller that already has normalize(text) and uses it for more than matching.
-Annotation annotate(const RuleSet& rules, Role role, const NormalizedText& normalized);
+Annotation annotate(const RuleSet& rules, Role role, const NormalizedText& normalized, Spans spans = Spans::yes);
 
 // Like annotate() on text that is already normalized (spans then index the normalized text).
 Annotation annotate_normalized(const RuleSet& rules, Role role, std::string_view normalized);

@@ -74,7 +74,7 @@ int eval_command(const Args& args) {
     std::set<std::string> gold;
     for (const auto& l : j["labels"])
       if (l.is_string()) gold.insert(l.get<std::string>());
-    const auto a = coach::annotate(*rules, *role, j["text"].get<std::string>());
+    const auto a = coach::annotate(*rules, *role, j["text"].get<std::string>(), coach::Spans::no);
     const std::set<std::string> got(a.acts.begin(), a.acts.end());
     for (auto act : coach::acts_of(*role)) {
       const std::string name(act);
