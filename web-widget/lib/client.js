@@ -1,0 +1,199 @@
+// A small client of the Tact gateway (docs/protocol.md): one WebSocket that reconnects with
+// backoff, frames dispatched as DOM events, and authenticated GETs of the HTTP API.
+import { segments } from './utf8.js';
+
+// server: "", "http://host:port", "https://…", "ws://…" or "wss://…"; "" is the page's origin.
+export function httpBase(server) {
+  const base = server && server.trim() ? server.trim() : location.origin;
+  return base.replace(/^ws(s?):/i, 'http$1:').replace(/\/+$/, '');
+}
+
+export function wsBase(server) {
+  return httpBase(server).replace(/^http(s?):/i, 'ws$1:');
+}
+
+// Decodes (does not verify) a JWT's claims: the page only needs role and name to lay itself out.
+export function tokenClaims(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = decodeURIComponent(
+      [...atob(part + '='.repeat((4 - (part.length % 4)) % 4))]
+        .map((c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'))
+        .join(''),
+    );
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}
+
+let clientSeq = 0;
+export function clientId(prefix = 'w') {
+  clientSeq += 1;
+  return `${prefix}${Date.now().toString(36)}-${clientSeq}`;
+}
+
+// Events: 'frame' (detail: the parsed frame, every one), '<type>' (detail: the frame),
+// 'status' (detail: 'connecting' | 'open' | 'closed' | 'refused').
+export class TactSocket extends EventTarget {
+  constructor(server, token) {
+    super();
+    this.server = server;
+    this.token = token;
+    this.ws = null;
+    this.status = 'closed';
+    this.stopped = false;
+    this.retryMs = 500;
+    this.queue = [];
+  }
+
+  connect() {
+    this.stopped = false;
+    this._open();
+    return this;
+  }
+
+  _setStatus(s) {
+    this.status = s;
+    this.dispatchEvent(new CustomEvent('status', { detail: s }));
+  }
+
+  _open() {
+    if (this.stopped) return;
+    this._setStatus('connecting');
+    const url = `${wsBase(this.server)}/ws?token=${encodeURIComponent(this.token)}`;
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      this._retry();
+      return;
+    }
+    this.ws = ws;
+    let opened = false;
+    ws.addEventListener('open', () => {
+      opened = true;
+      this.retryMs = 500;
+      this._setStatus('open');
+      const pending = this.queue;
+      this.queue = [];
+      for (const f of pending) ws.send(f);
+    });
+    ws.addEventListener('message', (e) => {
+      let frame;
+      try {
+        frame = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      this.dispatchEvent(new CustomEvent('frame', { detail: frame }));
+      if (frame && typeof frame.type === 'string') this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
+    });
+    ws.addEventListener('close', () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (!opened && !this.stopped) {
+        // A refused upgrade (bad token) looks like this too: back off harder.
+        this._setStatus('refused');
+        this.retryMs = Math.max(this.retryMs, 4000);
+      }
+      this._retry();
+    });
+  }
+
+  _retry() {
+    if (this.stopped) {
+      this._setStatus('closed');
+      return;
+    }
+    if (this.status !== 'refused') this._setStatus('connecting');
+    const wait = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, 15000);
+    setTimeout(() => this._open(), wait);
+  }
+
+  // Sends a frame now, or once connected.
+  send(frame) {
+    const text = JSON.stringify(frame);
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    else this.queue.push(text);
+  }
+
+  close() {
+    this.stopped = true;
+    if (this.ws) this.ws.close(1000);
+    this.ws = null;
+    this._setStatus('closed');
+  }
+
+  async get(path) {
+    const res = await fetch(`${httpBase(this.server)}${path}`, {
+      headers: { Authorization: `Bearer ${this.token}` },
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return res.json();
+  }
+}
+
+// "0:07", "12:05", "1:02:03"
+export function formatDuration(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+const STEP_LABELS = {
+  acknowledge: 'Acknowledge',
+  apology: 'Apologize',
+  ownership: 'Take ownership',
+  empathy: 'Show empathy',
+  solution: 'Offer a solution',
+  follow_up: 'Follow up',
+  feedback: 'Ask for feedback',
+  feedback_request: 'Ask for feedback',
+};
+export function stepLabel(step) {
+  return STEP_LABELS[step] ?? String(step ?? '').replace(/_/g, ' ');
+}
+
+const KIND_LABELS = {
+  blame: 'Blame',
+  excuse: 'Excuse',
+  non_apology: 'Non-apology',
+  dismissive: 'Dismissive',
+  negative_tone: 'Negative tone',
+  all_caps: 'ALL CAPS',
+  curt: 'Curt',
+  order: 'Out of order',
+  deadline: 'Deadline',
+};
+export function kindLabel(kind) {
+  return KIND_LABELS[kind] ?? String(kind ?? '').replace(/_/g, ' ');
+}
+
+// The seq of "<conversation>-<seq>".
+export function seqOf(messageId) {
+  const s = String(messageId ?? '');
+  const n = Number(s.slice(s.lastIndexOf('-') + 1));
+  return Number.isFinite(n) ? n : 0;
+}
+
+// Appends text to `el`, with the spans (UTF-8 byte offsets) as <mark> elements; markFor(spans)
+// returns {className, title} for a segment covered by spans.
+export function renderHighlighted(el, text, spans, markFor) {
+  el.textContent = '';
+  for (const seg of segments(text, spans)) {
+    if (!seg.spans.length) {
+      el.append(document.createTextNode(seg.text));
+      continue;
+    }
+    const mark = document.createElement('mark');
+    const { className, title } = markFor(seg.spans);
+    mark.className = className;
+    if (title) mark.title = title;
+    mark.textContent = seg.text;
+    el.append(mark);
+  }
+}

@@ -1,0 +1,636 @@
+// <tact-coach>: the Tact agent panel, a plain custom element (no framework, no build step).
+//
+//   <script type="module" src="https://tact.example.com/tact-coach.js"></script>
+//   <tact-coach server="https://tact.example.com" token="AGENT_JWT" composer="#reply"></tact-coach>
+//
+// Attributes
+//   server        the gateway's base URL (http(s):// or ws(s)://); default: this page's origin
+//   token         the agent's JWT (role "agent")
+//   conversation  the open conversation's id; without it the panel follows the newest one assigned
+//   composer      CSS selector of the host page's reply textarea/input: the panel checks what is
+//                 typed there (debounced `draft` frames) and fills it when a suggestion is inserted
+//
+// Events (bubbling, composed)
+//   tact-insert        {text, step}: a suggestion was chosen; cancel it (preventDefault) to keep
+//                      the composer untouched
+//   tact-frame         every frame from the gateway (detail: the frame)
+//   tact-conversation  {id, conversation}: the panel now follows `id` (conversation: its stored
+//                      transcript from GET /api/conversations/{id}, or null)
+//   tact-status        {status}: 'connecting' | 'open' | 'refused' | 'closed'
+//
+// Methods: send(text) sends an agent message to the followed conversation (returns its
+// client_id, or null); closeConversation(); insertSuggestion(i).
+import { TactSocket, clientId, formatDuration, kindLabel, renderHighlighted, seqOf, stepLabel } from './lib/client.js';
+
+const DRAFT_DEBOUNCE_MS = 300;
+
+const STYLE = `
+:host { display: block; box-sizing: border-box; min-width: 0; max-width: 100%;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #ffffff; }
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+.panel { display: flex; flex-direction: column; gap: 10px; padding: 10px; min-width: 0;
+  overflow-wrap: anywhere; border-left: 1px solid #d0d7de; height: 100%; overflow-y: auto; }
+header { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+h2 { font-size: 15px; margin: 0; flex: 1; }
+h3 { font-size: 12px; margin: 0 0 4px; text-transform: uppercase; letter-spacing: .04em; color: #57606a; }
+.status { font-size: 12px; color: #57606a; }
+.status[data-status="open"] { color: #1a7f37; }
+.status[data-status="refused"] { color: #b42318; font-weight: 600; }
+.who { font-size: 13px; color: #424a53; }
+.timer { font-variant-numeric: tabular-nums; font-weight: 600; padding: 2px 8px; border-radius: 10px;
+  background: #eaeef2; color: #1f2328; white-space: nowrap; }
+.timer[data-level="warn"] { background: #fff1c2; color: #5c3b00; }
+.timer[data-level="late"] { background: #b42318; color: #ffffff; }
+.empty { color: #57606a; font-style: italic; margin: 0; }
+ol, ul { list-style: none; margin: 0; padding: 0; }
+.checklist li { display: grid; grid-template-columns: 22px 1fr; gap: 0 6px; padding: 4px 0; border-top: 1px solid #eaeef2; }
+.checklist li:first-child { border-top: none; }
+.icon { font-weight: 700; text-align: center; border-radius: 50%; width: 20px; height: 20px; line-height: 20px; font-size: 12px; }
+.st-missing .icon { border: 2px solid #7a4100; color: #7a4100; line-height: 16px; }
+.st-done .icon { background: #1a7f37; color: #ffffff; }
+.st-spoiled .icon { background: #b42318; color: #ffffff; }
+.step { font-weight: 600; }
+.state { font-size: 12px; font-weight: 600; margin-left: 4px; }
+.st-missing .state { color: #7a4100; }
+.st-done .state { color: #1a7f37; }
+.st-spoiled .state { color: #b42318; }
+.why { grid-column: 2; font-size: 13px; color: #424a53; }
+.suggestions li + li { margin-top: 6px; }
+.suggestions button { display: block; width: 100%; text-align: left; font: inherit; color: #0a3069; cursor: pointer;
+  background: #ddf4ff; border: 1px solid #0969da; border-radius: 6px; padding: 6px 8px; }
+.suggestions button:hover { background: #b6e3ff; }
+button:focus-visible, textarea:focus-visible { outline: 3px solid #0550ae; outline-offset: 2px; }
+.sugg-step { display: block; font-size: 11px; font-weight: 700; text-transform: uppercase; color: #0550ae; }
+.key { float: right; font-size: 11px; color: #0550ae; }
+.quote { margin: 0 0 6px; padding: 6px 8px; background: #f6f8fa; border-radius: 6px; white-space: pre-wrap; }
+mark { background: #ffd8d3; color: #1f2328; border-bottom: 2px solid #b42318; padding: 0 1px; border-radius: 2px; }
+.flags li { padding: 4px 0 4px 8px; border-left: 3px solid #b42318; margin-top: 4px; }
+.flag-kind { font-weight: 700; color: #b42318; }
+.try { display: block; font-size: 13px; color: #424a53; }
+.ok { color: #1a7f37; margin: 0; font-weight: 600; }
+.whispers li { background: #f3e8ff; color: #3b1a6b; border-radius: 6px; padding: 6px 8px; margin-top: 4px; }
+.whispers .from { font-weight: 700; }
+.closed-note { background: #eaeef2; padding: 4px 8px; border-radius: 6px; font-size: 13px; margin: 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+const TEMPLATE = `
+<section class="panel" role="region" aria-label="Tact coach">
+  <header>
+    <h2>Tact coach</h2>
+    <span class="status" role="status" aria-live="polite">connecting…</span>
+  </header>
+  <div class="who" part="who">
+    <span class="customer">No conversation yet</span>
+    <span class="timer" role="timer" aria-label="Customer waiting" hidden></span>
+  </div>
+  <p class="closed-note" hidden>This conversation is closed.</p>
+  <section class="whispers-box" aria-labelledby="h-wh" hidden>
+    <h3 id="h-wh">From your supervisor</h3>
+    <ul class="whispers" aria-live="polite"></ul>
+  </section>
+  <section class="draft-box" aria-labelledby="h-draft" hidden>
+    <h3 id="h-draft">Your draft</h3>
+    <div class="draft" aria-live="polite"></div>
+  </section>
+  <section aria-labelledby="h-sugg">
+    <h3 id="h-sugg">Suggested replies</h3>
+    <ol class="suggestions" aria-label="Suggested replies"></ol>
+    <p class="empty sugg-empty">No suggestion right now.</p>
+  </section>
+  <section aria-labelledby="h-play">
+    <h3 id="h-play">Playbook</h3>
+    <ol class="checklist" aria-label="Playbook checklist"></ol>
+    <p class="empty play-empty">No open complaint.</p>
+  </section>
+  <section aria-labelledby="h-last">
+    <h3 id="h-last">Your last message</h3>
+    <div class="last" aria-live="polite"><p class="empty">Nothing sent yet.</p></div>
+  </section>
+</section>`;
+
+function flagTitle(spans) {
+  return spans.map((s) => kindLabel(s.kind)).join(', ');
+}
+
+export class TactCoach extends HTMLElement {
+  static get observedAttributes() {
+    return ['server', 'token', 'conversation', 'composer'];
+  }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = `<style>${STYLE}</style>${TEMPLATE}`;
+    this.$ = (sel) => root.querySelector(sel);
+    this.socket = null;
+    this.conversationId = null;
+    this.open = [];          // open conversations assigned to this agent, oldest first
+    this.names = new Map();  // conversation -> customer name
+    this._reset();
+    this._draftTimer = null;
+    this._draftQueue = [];   // texts of the drafts sent, in order, waiting for draft_check
+    this._lastDraftSent = null;
+    this._tick = null;
+    this._onInput = (e) => this._composerInput(e);
+    this._onKey = (e) => this._composerKey(e);
+  }
+
+  _reset() {
+    this.state = {
+      maxSeq: 0,
+      coach: null,          // the latest coach event
+      coachSeq: 0,
+      texts: new Map(),     // message id -> text
+      lastAgent: null,      // {seq, text, flags}
+      whispers: new Map(),
+      waitingSince: null,   // local ms when the customer started waiting
+      closed: false,
+    };
+  }
+
+  connectedCallback() {
+    this.ownerDocument.addEventListener('input', this._onInput, true);
+    this.ownerDocument.addEventListener('keydown', this._onKey, true);
+    this._tick = setInterval(() => this._renderTimer(), 1000);
+    this._connect();
+  }
+
+  disconnectedCallback() {
+    this.ownerDocument.removeEventListener('input', this._onInput, true);
+    this.ownerDocument.removeEventListener('keydown', this._onKey, true);
+    clearInterval(this._tick);
+    if (this.socket) this.socket.close();
+    this.socket = null;
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (oldValue === value || !this.isConnected) return;
+    if (name === 'server' || name === 'token') this._connect();
+    else if (name === 'conversation') {
+      if (value) this._follow(value);
+      else if (this.open.length) this._follow(this.open[this.open.length - 1]);
+    }
+  }
+
+  // --- the connection ---------------------------------------------------------------------
+
+  _connect() {
+    if (this.socket) this.socket.close();
+    this.socket = null;
+    const token = this.getAttribute('token');
+    if (!token) {
+      this._status('refused', 'no token');
+      return;
+    }
+    const socket = new TactSocket(this.getAttribute('server') || '', token);
+    this.socket = socket;
+    socket.addEventListener('status', (e) => {
+      this._status(e.detail);
+      this._emit('tact-status', { status: e.detail });
+    });
+    socket.addEventListener('frame', (e) => this._frame(e.detail));
+    socket.connect();
+  }
+
+  _status(status, text) {
+    const el = this.$('.status');
+    el.dataset.status = status;
+    el.textContent =
+      text ?? { open: 'live', connecting: 'connecting…', refused: 'not signed in', closed: 'offline' }[status] ?? status;
+  }
+
+  _emit(type, detail, cancelable = false) {
+    const ev = new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
+    return this.dispatchEvent(ev);
+  }
+
+  _frame(f) {
+    this._emit('tact-frame', f);
+    switch (f.type) {
+      case 'hello':
+        this.open = Array.isArray(f.conversations) ? [...f.conversations] : [];
+        if (this.getAttribute('conversation')) this._follow(this.getAttribute('conversation'), true);
+        else if (this.open.length) this._follow(this.open[this.open.length - 1], true);
+        break;
+      case 'assigned':
+        if (!this.open.includes(f.conversation)) this.open.push(f.conversation);
+        if (f.customer) this.names.set(f.conversation, f.customer);
+        if (!this.getAttribute('conversation')) this._follow(f.conversation);
+        break;
+      case 'closed':
+        this.open = this.open.filter((c) => c !== f.conversation);
+        if (f.conversation === this.conversationId) {
+          this.state.closed = true;
+          this.state.waitingSince = null;
+          this._render();
+        }
+        break;
+      case 'message':
+        if (f.conversation === this.conversationId) this._message(f);
+        else if (!this.getAttribute('conversation') && !this.open.includes(f.conversation) && f.role === 'customer') {
+          // A conversation we were not told about (e.g. opened through the HTTP API): follow it.
+          this.open.push(f.conversation);
+          this._follow(f.conversation);
+        }
+        break;
+      case 'coach':
+        if (f.conversation === this.conversationId) this._coach(f, Date.now());
+        break;
+      case 'draft_check':
+        this._draftCheck(f);
+        break;
+      case 'whisper':
+        if (f.conversation === this.conversationId) {
+          this.state.whispers.set(f.id ?? `${f.at}-${f.text}`, f);
+          this._renderWhispers();
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  // --- following a conversation -------------------------------------------------------------
+
+  async _follow(id, force = false) {
+    if (!id || (id === this.conversationId && !force)) return;
+    const changed = id !== this.conversationId;
+    this.conversationId = id;
+    if (changed) {
+      this._reset();
+      this._draftQueue = [];
+      this._lastDraftSent = null;
+      this._clearDraft();
+    }
+    this._render();
+    let stored = null;
+    try {
+      stored = await this.socket.get(`/api/conversations/${encodeURIComponent(id)}`);
+    } catch {
+      stored = null;
+    }
+    if (this.conversationId !== id) return;
+    if (stored) {
+      if (stored.customer) this.names.set(id, stored.customer);
+      if (stored.open === false) this.state.closed = true;
+      const messages = Array.isArray(stored.messages) ? stored.messages : [];
+      for (const m of messages) {
+        if (m.seq <= this.state.maxSeq) continue;
+        this._message({ ...m, conversation: id }, true);
+        if (m.coach) this._coach({ ...m.coach, conversation: id, message_id: m.coach.message_id ?? m.id }, null);
+      }
+      // Who is waiting, and since when (the stored coach's waiting_ms is as of its message).
+      let oldestUnanswered = null;
+      for (const m of messages) {
+        if (m.role === 'agent') oldestUnanswered = null;
+        else if (m.role === 'customer' && oldestUnanswered === null) oldestUnanswered = m.at;
+      }
+      if (this.state.coachSeq <= (messages.at(-1)?.seq ?? 0)) {
+        this.state.waitingSince = oldestUnanswered && !this.state.closed ? Math.min(Date.now(), oldestUnanswered) : null;
+      }
+      for (const w of stored.whispers ?? []) this.state.whispers.set(w.id ?? `${w.at}-${w.text}`, w);
+    }
+    this._render();
+    this._emit('tact-conversation', { id, conversation: stored });
+  }
+
+  _message(m, fromStore = false) {
+    const seq = m.seq ?? seqOf(m.id);
+    this.state.texts.set(m.id, m.text);
+    if (seq > this.state.maxSeq) this.state.maxSeq = seq;
+    if (m.role === 'customer' && !fromStore && this.state.waitingSince === null) this.state.waitingSince = Date.now();
+    if (m.role === 'agent') {
+      if (!fromStore) this.state.waitingSince = null;
+      if (!this.state.lastAgent || seq >= this.state.lastAgent.seq) {
+        const flags = this.state.lastAgent?.seq === seq ? this.state.lastAgent.flags : null;
+        this.state.lastAgent = { seq, id: m.id, text: m.text, flags };
+      }
+      // The agent sent: the draft is gone once the composer is empty.
+      const composer = this._composer();
+      if (!composer || !composer.value.trim()) this._clearDraft();
+    }
+    if (!fromStore) this._render();
+  }
+
+  // receivedAt: local time the event arrived (null for stored coaching).
+  _coach(c, receivedAt) {
+    const seq = seqOf(c.message_id);
+    if (seq >= this.state.coachSeq) {
+      this.state.coach = c;
+      this.state.coachSeq = seq;
+      if (receivedAt !== null) {
+        const waiting = typeof c.waiting_ms === 'number' ? c.waiting_ms : 0;
+        this.state.waitingSince = c.role === 'customer' || waiting > 0 ? receivedAt - waiting : null;
+      }
+      if (c.details?.name) this.names.set(this.conversationId, c.details.name);
+    }
+    if (c.role === 'agent') {
+      const text = this.state.texts.get(c.message_id);
+      if (!this.state.lastAgent || seq >= this.state.lastAgent.seq) {
+        this.state.lastAgent = { seq, id: c.message_id, text: text ?? this.state.lastAgent?.text ?? '', flags: c.flags ?? [] };
+      }
+    }
+    if (receivedAt !== null) this._render();
+  }
+
+  // --- the composer -------------------------------------------------------------------------
+
+  _composer() {
+    const sel = this.getAttribute('composer');
+    if (!sel) return null;
+    try {
+      return this.ownerDocument.querySelector(sel);
+    } catch {
+      return null;
+    }
+  }
+
+  _isComposer(target) {
+    const sel = this.getAttribute('composer');
+    if (!sel || !(target instanceof Element)) return false;
+    try {
+      return target.matches(sel);
+    } catch {
+      return false;
+    }
+  }
+
+  _composerInput(e) {
+    if (!this._isComposer(e.target)) return;
+    clearTimeout(this._draftTimer);
+    this._draftTimer = setTimeout(() => this._sendDraft(e.target.value ?? ''), DRAFT_DEBOUNCE_MS);
+  }
+
+  // Alt+1..3 in the composer inserts suggestion 1..3.
+  _composerKey(e) {
+    if (!e.altKey || e.ctrlKey || e.metaKey || !this._isComposer(e.target)) return;
+    const n = Number(e.key);
+    if (n >= 1 && n <= 3 && this._suggestions()[n - 1]) {
+      e.preventDefault();
+      this.insertSuggestion(n - 1);
+    }
+  }
+
+  _sendDraft(text) {
+    if (!this.socket || !this.conversationId || this.state.closed) return;
+    if (text === this._lastDraftSent) return;
+    this._lastDraftSent = text;
+    if (!text.trim()) {
+      this._draftQueue = [];
+      this._clearDraft();
+      if (text === '') this.socket.send({ type: 'draft', conversation: this.conversationId, text: '' });
+      return;
+    }
+    this._draftQueue.push({ conversation: this.conversationId, text });
+    this.socket.send({ type: 'draft', conversation: this.conversationId, text });
+  }
+
+  _draftCheck(f) {
+    const idx = this._draftQueue.findIndex((d) => d.conversation === f.conversation);
+    if (idx < 0) return;
+    const [sent] = this._draftQueue.splice(0, idx + 1).slice(-1);
+    if (f.conversation !== this.conversationId || this._draftQueue.length) return; // a newer one is coming
+    const composer = this._composer();
+    if (composer && composer.value !== sent.text) return; // typed on since
+    this._renderDraft(sent.text, f.flags ?? []);
+  }
+
+  _clearDraft() {
+    const box = this.$('.draft-box');
+    box.hidden = true;
+    this.$('.draft').textContent = '';
+    this._lastDraftSent = null;
+  }
+
+  _renderDraft(text, flags) {
+    const box = this.$('.draft-box');
+    const el = this.$('.draft');
+    el.textContent = '';
+    box.hidden = false;
+    if (!flags.length) {
+      const ok = document.createElement('p');
+      ok.className = 'ok';
+      ok.textContent = '✓ Nothing to fix in your draft.';
+      el.append(ok);
+      return;
+    }
+    el.append(this._flagView(text, flags, 'draft'));
+  }
+
+  // A quote of `text` with the flagged words marked, and the list of flags.
+  _flagView(text, flags, label) {
+    const frag = document.createDocumentFragment();
+    const quote = document.createElement('p');
+    quote.className = 'quote';
+    renderHighlighted(quote, text, flags, (spans) => ({ className: 'flag', title: flagTitle(spans) }));
+    frag.append(quote);
+    const list = document.createElement('ul');
+    list.className = 'flags';
+    list.setAttribute('aria-label', `Problems in your ${label}`);
+    for (const f of flags) {
+      const li = document.createElement('li');
+      const kind = document.createElement('span');
+      kind.className = 'flag-kind';
+      kind.textContent = kindLabel(f.kind);
+      li.append(kind);
+      if (f.why) li.append(document.createTextNode(` — ${f.why}`));
+      if (f.try_instead) {
+        const t = document.createElement('span');
+        t.className = 'try';
+        t.textContent = `Try: “${f.try_instead}”`;
+        li.append(t);
+      }
+      list.append(li);
+    }
+    frag.append(list);
+    return frag;
+  }
+
+  // --- public API ---------------------------------------------------------------------------
+
+  send(text) {
+    if (!this.socket || !this.conversationId || !text || !text.trim()) return null;
+    const id = clientId('a');
+    this.socket.send({ type: 'message', conversation: this.conversationId, text, client_id: id });
+    return id;
+  }
+
+  closeConversation() {
+    if (this.socket && this.conversationId) this.socket.send({ type: 'close', conversation: this.conversationId });
+  }
+
+  _suggestions() {
+    if (this.state.closed) return [];
+    return (this.state.coach?.suggestions ?? []).slice(0, 3);
+  }
+
+  insertSuggestion(i) {
+    const s = this._suggestions()[i];
+    if (!s) return false;
+    const go = this._emit('tact-insert', { text: s.text, step: s.step }, true);
+    if (!go) return true;
+    const composer = this._composer();
+    if (composer) {
+      const current = composer.value ?? '';
+      composer.value = current.trim() ? `${current.replace(/\s+$/, '')} ${s.text}` : s.text;
+      composer.dispatchEvent(new Event('input', { bubbles: true }));
+      composer.focus();
+      const end = composer.value.length;
+      try {
+        composer.setSelectionRange(end, end);
+      } catch {
+        /* inputs of some types have no selection */
+      }
+    }
+    return true;
+  }
+
+  // --- rendering ----------------------------------------------------------------------------
+
+  _render() {
+    const id = this.conversationId;
+    const c = this.state.coach;
+    const name = this.names.get(id) || c?.details?.name;
+    const details = [];
+    if (c?.details?.order) details.push(c.details.order);
+    if (c?.details?.product) details.push(c.details.product);
+    this.$('.customer').textContent = id ? `${name || 'Customer'}${details.length ? ' · ' + details.join(' · ') : ''}` : 'No conversation yet';
+    this.$('.closed-note').hidden = !this.state.closed;
+    this._renderTimer();
+    this._renderWhispers();
+    this._renderSuggestions();
+    this._renderChecklist();
+    this._renderLast();
+  }
+
+  _renderTimer() {
+    const el = this.$('.timer');
+    const since = this.state.waitingSince;
+    if (since === null || this.state.closed || !this.conversationId) {
+      el.hidden = true;
+      return;
+    }
+    const ms = Date.now() - since;
+    el.hidden = false;
+    el.textContent = `⏱ ${formatDuration(ms)}`;
+    el.setAttribute('aria-label', `Customer waiting ${formatDuration(ms)}`);
+    el.dataset.level = ms >= 120000 ? 'late' : ms >= 45000 ? 'warn' : '';
+  }
+
+  _renderWhispers() {
+    const list = this.$('.whispers');
+    const items = [...this.state.whispers.values()].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+    this.$('.whispers-box').hidden = items.length === 0;
+    list.textContent = '';
+    for (const w of items.slice(-3)) {
+      const li = document.createElement('li');
+      const from = document.createElement('span');
+      from.className = 'from';
+      from.textContent = `${w.from || 'Supervisor'}: `;
+      li.append(from, document.createTextNode(w.text));
+      list.append(li);
+    }
+  }
+
+  _renderSuggestions() {
+    const list = this.$('.suggestions');
+    const items = this._suggestions();
+    // Keep the focused suggestion focused when the list is rebuilt.
+    const focusedIndex = [...list.querySelectorAll('button')].indexOf(this.shadowRoot.activeElement);
+    list.textContent = '';
+    items.forEach((s, i) => {
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'suggestion';
+      b.dataset.step = s.step ?? '';
+      b.setAttribute('aria-keyshortcuts', `Alt+${i + 1}`);
+      b.setAttribute('aria-label', `Insert suggestion ${i + 1}${s.step ? ` (${stepLabel(s.step)})` : ''}: ${s.text}`);
+      const step = document.createElement('span');
+      step.className = 'sugg-step';
+      step.setAttribute('aria-hidden', 'true');
+      step.textContent = s.step ? stepLabel(s.step) : 'Reply';
+      const key = document.createElement('span');
+      key.className = 'key';
+      key.setAttribute('aria-hidden', 'true');
+      key.textContent = `Alt+${i + 1}`;
+      step.append(key);
+      const text = document.createElement('span');
+      text.className = 'sugg-text';
+      text.setAttribute('aria-hidden', 'true');
+      text.textContent = s.text;
+      b.append(step, text);
+      b.addEventListener('click', () => this.insertSuggestion(i));
+      li.append(b);
+      list.append(li);
+    });
+    this.$('.sugg-empty').hidden = items.length > 0;
+    if (focusedIndex >= 0) {
+      const buttons = list.querySelectorAll('button');
+      (buttons[Math.min(focusedIndex, buttons.length - 1)] ?? null)?.focus();
+    }
+  }
+
+  _renderChecklist() {
+    const list = this.$('.checklist');
+    const items = this.state.coach?.checklist ?? [];
+    list.textContent = '';
+    for (const item of items) {
+      const li = document.createElement('li');
+      const status = ['missing', 'done', 'spoiled'].includes(item.status) ? item.status : 'missing';
+      li.className = `st-${status}`;
+      li.dataset.step = item.step;
+      li.dataset.status = status;
+      const icon = document.createElement('span');
+      icon.className = 'icon';
+      icon.setAttribute('aria-hidden', 'true');
+      icon.textContent = { missing: '', done: '✓', spoiled: '✕' }[status];
+      const head = document.createElement('span');
+      const step = document.createElement('span');
+      step.className = 'step';
+      step.textContent = stepLabel(item.step);
+      const state = document.createElement('span');
+      state.className = 'state';
+      state.textContent = status;
+      head.append(step, state);
+      li.append(icon, head);
+      if (item.why) {
+        const why = document.createElement('span');
+        why.className = 'why';
+        why.textContent = item.why;
+        li.append(why);
+      }
+      list.append(li);
+    }
+    this.$('.play-empty').hidden = items.length > 0;
+  }
+
+  _renderLast() {
+    const el = this.$('.last');
+    const last = this.state.lastAgent;
+    el.textContent = '';
+    if (!last) {
+      const p = document.createElement('p');
+      p.className = 'empty';
+      p.textContent = 'Nothing sent yet.';
+      el.append(p);
+      return;
+    }
+    const flags = last.flags ?? [];
+    if (!flags.length) {
+      const quote = document.createElement('p');
+      quote.className = 'quote';
+      quote.textContent = last.text;
+      const ok = document.createElement('p');
+      ok.className = 'ok';
+      ok.textContent = last.flags ? '✓ No problem found.' : 'Checking…';
+      el.append(quote, ok);
+      return;
+    }
+    el.append(this._flagView(last.text, flags, 'last message'));
+  }
+}
+
+if (!customElements.get('tact-coach')) customElements.define('tact-coach', TactCoach);
