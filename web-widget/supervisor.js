@@ -262,7 +262,8 @@ function card(c) {
     b.append(al);
   }
   const reasons = h('ul', 'reasons');
-  for (const r of (c.reasons ?? []).slice(0, 3)) {
+  const biggest = [...(c.reasons ?? [])].sort((a, b) => Math.abs(b.delta ?? 0) - Math.abs(a.delta ?? 0));
+  for (const r of biggest.slice(0, 3)) {
     const li2 = h('li');
     li2.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), r.text ?? '');
     reasons.append(li2);

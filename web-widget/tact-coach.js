@@ -56,6 +56,10 @@ ol, ul { list-style: none; margin: 0; padding: 0; }
 .st-done .state { color: #1a7f37; }
 .st-spoiled .state { color: #b42318; }
 .why { grid-column: 2; font-size: 13px; color: #424a53; }
+.checklist li { padding: 2px 0; }
+.next { font-size: 11px; font-weight: 700; text-transform: uppercase; margin-left: 6px; padding: 0 6px; border-radius: 8px; background: #7a4100; color: #ffffff; }
+.is-next { background: #fff8e6; }
+.last .quote.clean { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .suggestions li + li { margin-top: 6px; }
 .suggestions button { display: block; width: 100%; text-align: left; font: inherit; color: #0a3069; cursor: pointer;
   background: #ddf4ff; border: 1px solid #0969da; border-radius: 6px; padding: 6px 8px; }
@@ -94,6 +98,10 @@ const TEMPLATE = `
     <h3 id="h-draft">Your draft</h3>
     <div class="draft" aria-live="polite"></div>
   </section>
+  <section class="last-box" aria-labelledby="h-last" hidden>
+    <h3 id="h-last">Your last message</h3>
+    <div class="last" aria-live="polite"><p class="empty">Nothing sent yet.</p></div>
+  </section>
   <section aria-labelledby="h-sugg">
     <h3 id="h-sugg">Suggested replies</h3>
     <ol class="suggestions" aria-label="Suggested replies"></ol>
@@ -103,10 +111,6 @@ const TEMPLATE = `
     <h3 id="h-play">Playbook</h3>
     <ol class="checklist" aria-label="Playbook checklist"></ol>
     <p class="empty play-empty">No open complaint.</p>
-  </section>
-  <section aria-labelledby="h-last">
-    <h3 id="h-last">Your last message</h3>
-    <div class="last" aria-live="polite"><p class="empty">Nothing sent yet.</p></div>
   </section>
 </section>`;
 
@@ -514,7 +518,7 @@ export class TactCoach extends HTMLElement {
     }
     const ms = Date.now() - since;
     el.hidden = false;
-    el.textContent = `⏱ ${formatDuration(ms)}`;
+    el.textContent = `waiting ${formatDuration(ms)}`;
     el.setAttribute('aria-label', `Customer waiting ${formatDuration(ms)}`);
     el.dataset.level = ms >= 120000 ? 'late' : ms >= 45000 ? 'warn' : '';
   }
@@ -577,6 +581,7 @@ export class TactCoach extends HTMLElement {
     const list = this.$('.checklist');
     const items = this.state.coach?.checklist ?? [];
     list.textContent = '';
+    let nextShown = false;
     for (const item of items) {
       const li = document.createElement('li');
       const status = ['missing', 'done', 'spoiled'].includes(item.status) ? item.status : 'missing';
@@ -596,11 +601,21 @@ export class TactCoach extends HTMLElement {
       state.textContent = status;
       head.append(step, state);
       li.append(icon, head);
+      if (status === 'missing' && !nextShown) {
+        nextShown = true;
+        const next = document.createElement('span');
+        next.className = 'next';
+        next.textContent = 'next';
+        head.append(next);
+        li.classList.add('is-next');
+      }
       if (item.why) {
+        // The why of the next step and of spoiled ones is shown; the others' is for screen readers.
         const why = document.createElement('span');
-        why.className = 'why';
+        why.className = status === 'spoiled' || li.classList.contains('is-next') ? 'why' : 'why visually-hidden';
         why.textContent = item.why;
         li.append(why);
+        li.title = item.why;
       }
       list.append(li);
     }
@@ -611,6 +626,7 @@ export class TactCoach extends HTMLElement {
     const el = this.$('.last');
     const last = this.state.lastAgent;
     el.textContent = '';
+    this.$('.last-box').hidden = !last;
     if (!last) {
       const p = document.createElement('p');
       p.className = 'empty';
@@ -621,7 +637,7 @@ export class TactCoach extends HTMLElement {
     const flags = last.flags ?? [];
     if (!flags.length) {
       const quote = document.createElement('p');
-      quote.className = 'quote';
+      quote.className = 'quote clean';
       quote.textContent = last.text;
       const ok = document.createElement('p');
       ok.className = 'ok';

@@ -9,6 +9,7 @@ const COMPLAINT = "My order #4411 still hasn't arrived and nobody answers!";
 const BLAME = 'You should have checked the tracking number before ordering.';
 const UTF8_BLAME = 'Désolé 😀 — you should have checked the tracking number.';
 const WHISPER = 'Offer the express replacement now.';
+const ESCALATION = 'This is ridiculous. I want to speak to your manager now!';
 const TIMEOUT = { timeout: 10000 };
 
 let server;
@@ -17,6 +18,7 @@ let demo;   // the demo page: customer chat + agent console
 let dash;   // the supervisor dashboard
 let tokens;
 let conversation;
+const other = {}; // a second agent and customer
 
 const coach = () => demo.locator('tact-coach');
 const agentBubbles = () => demo.locator('#agent-pane .transcript .bubble.mine');
@@ -198,7 +200,7 @@ describe('tact web widget in chromium', { concurrency: false }, () => {
     await demo.screenshot({ path: join(screenshotDir, 'demo.png') });
     keepScreenshot('demo.png');
     await coach().screenshot({ path: join(screenshotDir, 'agent-panel-draft.png') });
-    keepScreenshot('agent-panel-draft.png');
+    
     await demo.fill('#agent-composer', '');
     await coach().locator('.draft-box[hidden]').waitFor({ state: 'attached', ...TIMEOUT });
   });
@@ -217,6 +219,35 @@ describe('tact web widget in chromium', { concurrency: false }, () => {
     await card.locator('[data-alert="blame"]').waitFor(TIMEOUT);
     // The agent's panel flags the sent message, the words highlighted.
     await coach().locator('.last mark', { hasText: 'should have' }).waitFor(TIMEOUT);
+  });
+
+  step('an escalation draws the eye; the worst conversation comes first', async () => {
+    await demo.fill('#customer-composer', ESCALATION);
+    await demo.press('#customer-composer', 'Enter');
+    const card = dash.locator(`.card[data-conversation="${conversation}"]`);
+    await card.locator('[data-alert="escalation"]').waitFor(TIMEOUT);
+    assert.ok(await card.evaluate((el) => el.classList.contains('alerting')));
+    // A second, well handled conversation, with another agent and customer.
+    other.agent = await browser.context.newPage();
+    await other.agent.goto(`${server.base}/agent.html?token=${server.token('agent', 'bo', 'Bo')}`);
+    await other.agent.locator('tact-coach .status[data-status="open"]').waitFor(TIMEOUT);
+    other.customer = await browser.context.newPage();
+    await other.customer.goto(`${server.base}/?customer=${server.token('customer', 'kim', 'Kim')}`);
+    await other.customer.fill('#customer-composer', 'My refund never came through, I am really annoyed.');
+    await other.customer.press('#customer-composer', 'Enter');
+    await other.agent.locator('.bubble.theirs', { hasText: 'refund' }).waitFor(TIMEOUT);
+    await other.agent.fill('#agent-composer', 'I am so sorry about your refund, Kim. I will take care of it myself right now.');
+    await other.agent.press('#agent-composer', 'Enter');
+    await other.agent.locator('.bubble.mine', { hasText: 'take care of it' }).waitFor(TIMEOUT);
+    await waitUntil(async () => (await dash.locator('.card').count()) === 2, 'two cards');
+    const order = await waitUntil(async () => {
+      const scores = await dash.locator('.card').evaluateAll((els) => els.map((e) => [e.dataset.conversation, Number(e.dataset.score)]));
+      return scores.every(([, s]) => Number.isFinite(s)) && scores[0][1] !== scores[1][1] ? scores : null;
+    }, 'two scores');
+    assert.equal(order[0][0], conversation, `worst first: ${JSON.stringify(order)}`);
+    assert.ok(order[0][1] < order[1][1]);
+    // The first agent still follows Dana's conversation.
+    assert.equal(await demo.evaluate(() => document.querySelector('tact-coach').conversationId), conversation);
   });
 
   step('flags on a message with multi-byte characters highlight the right words', async () => {

@@ -189,10 +189,19 @@ export function renderHighlighted(el, text, spans, markFor) {
       el.append(document.createTextNode(seg.text));
       continue;
     }
-    const mark = document.createElement('mark');
     const { className, title } = markFor(seg.spans);
+    const prev = el.lastChild;
+    if (prev && prev.nodeName === 'MARK' && prev.className === className && prev.dataset.end === String(seg.start)) {
+      // Adjacent pieces of overlapping spans read as one highlight.
+      prev.append(seg.text);
+      prev.dataset.end = String(seg.end);
+      if (title && !prev.title.split(', ').includes(title)) prev.title = [...new Set([...prev.title.split(', '), ...title.split(', ')])].filter(Boolean).join(', ');
+      continue;
+    }
+    const mark = document.createElement('mark');
     mark.className = className;
     if (title) mark.title = title;
+    mark.dataset.end = String(seg.end);
     mark.textContent = seg.text;
     el.append(mark);
   }
