@@ -92,6 +92,7 @@ ConversationView Hub::customer_conversation(const Identity& customer,
     return {e.live, e.agent, e.open};
   }
   Entry e{make(), {}, true};
+  while (conversations_.count(e.live->id)) e.live = make();  // an id the HTTP API already took
   assign_locked(e, pick_agent_locked());
   if (e.agent.empty()) queue_.push_back(e.live->id);
   customer_open_[customer.sub] = e.live->id;

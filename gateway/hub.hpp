@@ -38,7 +38,8 @@ class Hub {
 
   // The customer's open conversation; or a new one from `make`, registered and assigned to the
   // connected agent with the fewest open conversations ("" = queued). `opened` runs under the
-  // lock with the new conversation and its agent (to queue its storage first).
+  // lock with the new conversation and its agent (to queue its storage first). `make` runs under
+  // the lock too (again while its id is taken), so it must not call the hub.
   ConversationView customer_conversation(const Identity& customer,
                                          const std::function<std::shared_ptr<LiveConversation>()>& make,
                                          const std::function<void(const ConversationView&)>& opened);

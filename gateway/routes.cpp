@@ -103,7 +103,7 @@ void static_file(const Request& req, RouteContext& ctx, const Respond& respond, 
   auto file = static_file_path(ctx.static_dir, path);
   std::ifstream in;
   if (file) in.open(*file, std::ios::binary);
-  if (!in) return respond(error_response(req, http::status::not_found, "not_found", "no such file"));
+  if (!file || !in.is_open()) return respond(error_response(req, http::status::not_found, "not_found", "no such file"));
   std::ostringstream s;
   s << in.rdbuf();
   auto res = text_response(req, http::status::ok, s.str(), mime_type(*file));

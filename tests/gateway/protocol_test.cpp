@@ -1,0 +1,70 @@
+#include <catch2/catch.hpp>
+
+#include "protocol.hpp"
+
+using namespace tact::gateway;
+
+namespace {
+std::string code_of(const std::string& frame) {
+  auto p = parse_client_frame(frame);
+  return p.frame ? "ok" : p.error.code;
+}
+}  // namespace
+
+TEST_CASE("well-formed frames parse") {
+  auto p = parse_client_frame(R"({"type":"message","text":"hi","client_id":"k1"})");
+  REQUIRE(p.frame);
+  CHECK(p.frame->type == FrameType::message);
+  CHECK(p.frame->conversation.empty());
+  CHECK(p.frame->text == "hi");
+  CHECK(p.frame->client_id == "k1");
+  CHECK(code_of(R"({"type":"draft","conversation":"c1","text":""})") == "ok");
+  CHECK(code_of(R"({"type":"close","conversation":"c1"})") == "ok");
+  CHECK(code_of(R"({"type":"whisper","conversation":"c1","text":"psst"})") == "ok");
+  CHECK(code_of(R"({"type":"subscribe"})") == "ok");
+}
+
+TEST_CASE("bad frames name the problem") {
+  CHECK(code_of("") == "bad_json");
+  CHECK(code_of("{") == "bad_json");
+  CHECK(code_of("\"message\"") == "bad_json");
+  CHECK(code_of("{}") == "unknown_type");
+  CHECK(code_of(R"({"type":7})") == "unknown_type");
+  CHECK(code_of(R"({"type":"yell"})") == "unknown_type");
+  CHECK(code_of(R"({"type":"message","client_id":"k"})") == "missing_field");
+  CHECK(code_of(R"({"type":"message","text":"hi"})") == "missing_field");
+  CHECK(code_of(R"({"type":"message","text":"","client_id":"k"})") == "bad_field");
+  CHECK(code_of(R"({"type":"message","text":["hi"],"client_id":"k"})") == "bad_field");
+  CHECK(code_of(R"({"type":"draft","text":"x"})") == "missing_field");
+  CHECK(code_of(R"({"type":"close"})") == "missing_field");
+  CHECK(code_of(R"({"type":"message","text":"x","client_id":")" + std::string(200, 'k') + "\"}") == "bad_field");
+}
+
+TEST_CASE("error refs carry the client_id, else the type") {
+  auto p = parse_client_frame(R"({"type":"message","client_id":"k7"})");
+  CHECK(p.error.ref == "k7");
+  p = parse_client_frame(R"({"type":"close"})");
+  CHECK(p.error.ref == "close");
+  p = parse_client_frame("nope");
+  CHECK(p.error.ref.is_null());
+  auto e = nlohmann::json::parse(error_event(p.error));
+  CHECK(e.at("type") == "error");
+  CHECK(e.at("code") == "bad_json");
+}
+
+TEST_CASE("roles may send only their frames") {
+  auto frame = [](FrameType t) {
+    ClientFrame f;
+    f.type = t;
+    return f;
+  };
+  CHECK_FALSE(check_role(frame(FrameType::message), UserRole::customer));
+  CHECK_FALSE(check_role(frame(FrameType::message), UserRole::agent));
+  CHECK(check_role(frame(FrameType::message), UserRole::supervisor)->code == "wrong_role");
+  CHECK(check_role(frame(FrameType::draft), UserRole::customer));
+  CHECK_FALSE(check_role(frame(FrameType::draft), UserRole::agent));
+  CHECK(check_role(frame(FrameType::whisper), UserRole::agent));
+  CHECK_FALSE(check_role(frame(FrameType::whisper), UserRole::supervisor));
+  CHECK_FALSE(check_role(frame(FrameType::subscribe), UserRole::admin));
+  CHECK(check_role(frame(FrameType::subscribe), UserRole::customer));
+}

@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <future>
+
+#include "log.hpp"
+#include "metrics.hpp"
+#include "store.hpp"
+
+using namespace tact::gateway;
+
+namespace {
+struct Dir {
+  Dir() {
+    std::string t = (std::filesystem::temp_directory_path() / "tact-store-XXXXXX").string();
+    path = mkdtemp(t.data());
+  }
+  ~Dir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+MessageRecord message(const std::string& conv, std::int64_t seq) {
+  return {conv, conv + "-" + std::to_string(seq), seq, "customer", "dana", "Dana", "text " + std::to_string(seq),
+          1000 + seq, "k" + std::to_string(seq), R"({"acts":[]})", "default@x"};
+}
+}  // namespace
+
+TEST_CASE("writes are stored in order, done once committed, and read back after reopening") {
+  set_logging(false);
+  Dir dir;
+  Metrics metrics;
+  std::string error;
+  {
+    auto store = open_sqlite_store(dir.path, &metrics, error);
+    REQUIRE(store);
+    std::vector<int> order;
+    std::mutex m;
+    store->open_conversation({"c1", "dana", "Dana", "", "ws", 1, std::nullopt}, nullptr);
+    for (int i = 1; i <= 1000; ++i)
+      store->append_message(message("c1", i), [&, i](std::error_code ec) {
+        REQUIRE_FALSE(ec);
+        std::lock_guard lock(m);
+        order.push_back(i);
+      });
+    store->assign("c1", "alice", nullptr);
+    store->append_whisper({"c1", "c1-w1", "sam", "Sam", "psst", 5}, nullptr);
+    store->flush();
+    REQUIRE(order.size() == 1000);
+    CHECK(std::is_sorted(order.begin(), order.end()));
+    CHECK(metrics.store_batches.load() < 1000);  // grouped
+  }
+  auto store = open_sqlite_store(dir.path, &metrics, error);
+  REQUIRE(store);
+  auto open = store->conversations(true);
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].agent == "alice");
+  auto msgs = store->messages("c1");
+  REQUIRE(msgs.size() == 1000);
+  CHECK(msgs[41].seq == 42);
+  CHECK(msgs[41].client_id == "k42");
+  CHECK(msgs[41].rules_version == "default@x");
+  CHECK(store->whispers("c1").size() == 1);
+  store->close_conversation("c1", 99, nullptr);
+  store->flush();
+  CHECK(store->conversations(true).empty());
+  CHECK(store->conversation("c1")->closed_at == 99);
+  CHECK_FALSE(store->conversation("nope"));
+}
+
+TEST_CASE("a failed write fails alone and is reported") {
+  set_logging(false);
+  Dir dir;
+  std::string error;
+  auto store = open_sqlite_store(dir.path, nullptr, error);
+  REQUIRE(store);
+  std::vector<std::error_code> results(3);
+  store->append_message(message("c1", 1), [&](std::error_code ec) { results[0] = ec; });
+  store->append_message(message("c1", 1), [&](std::error_code ec) { results[1] = ec; });  // duplicate seq
+  store->append_message(message("c1", 2), [&](std::error_code ec) { results[2] = ec; });
+  store->flush();
+  CHECK_FALSE(results[0]);
+  CHECK(results[1]);
+  CHECK_FALSE(results[2]);
+  CHECK(store->messages("c1").size() == 2);
+}
+
+TEST_CASE("an unwritable data dir is refused with a reason") {
+  std::string error;
+  CHECK_FALSE(open_sqlite_store("/proc/definitely/not/here", nullptr, error));
+  CHECK_FALSE(error.empty());
+}

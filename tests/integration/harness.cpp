@@ -1,0 +1,188 @@
+#include "harness.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/beast/http.hpp>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace tact::test {
+
+std::string token(gateway::UserRole role, const std::string& sub, const std::string& name, long long ttl_s) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return gateway::sign_token({role, sub, name, now + ttl_s}, kSecret);
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "tact-it-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  std::vector<std::string> args = {TACT_BIN, "serve", "--listen", "127.0.0.1:0", "--data", data_dir, "--threads", "2"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    setenv("TACT_SECRET", kSecret.c_str(), 1);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const std::string marker = "listening on http://127.0.0.1:";
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    char buf[4096];
+    const auto n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (auto at = out.find(marker); at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos) {
+      port_ = static_cast<unsigned short>(std::stoi(out.substr(at + marker.size())));
+      break;
+    }
+  }
+  // Keep reading stdout in the background so the child never blocks on it.
+  std::thread([fd = fds[0]] {
+    char buf[4096];
+    while (read(fd, buf, sizeof buf) > 0) {
+    }
+    close(fd);
+  }).detach();
+  if (!port_) throw std::runtime_error("tact serve did not start: " + out);
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) kill9();
+}
+
+void ServerProcess::kill9() {
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int ServerProcess::terminate() {
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+WsClient::WsClient(unsigned short port, const std::string& tok, int rcvbuf) : ws_(ioc_) {
+  auto& sock = beast::get_lowest_layer(ws_).socket();
+  sock.open(net::ip::tcp::v4());
+  if (rcvbuf > 0) sock.set_option(net::socket_base::receive_buffer_size(rcvbuf));
+  sock.connect({net::ip::make_address("127.0.0.1"), port});
+  ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws?token=" + tok);
+}
+
+void WsClient::send(const json& j) { send_raw(j.dump()); }
+
+void WsClient::send_raw(const std::string& text) {
+  ws_.text(true);
+  ws_.write(net::buffer(text));
+}
+
+bool WsClient::try_send_raw(const std::string& text) {
+  beast::error_code ec;
+  ws_.text(true);
+  ws_.write(net::buffer(text), ec);
+  return !ec;
+}
+
+std::optional<json> WsClient::recv(std::chrono::milliseconds timeout) {
+  if (closed_) return std::nullopt;
+  bool done = false;
+  beast::error_code ec;
+  ws_.async_read(buffer_, [&](beast::error_code e, std::size_t) {
+    ec = e;
+    done = true;
+  });
+  ioc_.restart();
+  ioc_.run_for(timeout);
+  if (!done) {
+    beast::get_lowest_layer(ws_).socket().cancel();
+    ioc_.restart();
+    ioc_.run();
+    closed_ = true;
+    close_code_ = -1;
+    return std::nullopt;
+  }
+  if (ec) {
+    closed_ = true;
+    // A close frame was received (maybe the answer to it could not be sent), or the socket failed.
+    close_code_ = ws_.reason().code ? static_cast<int>(ws_.reason().code) : -2;
+    return std::nullopt;
+  }
+  auto j = json::parse(beast::buffers_to_string(buffer_.data()), nullptr, false);
+  buffer_.consume(buffer_.size());
+  return j;
+}
+
+std::optional<json> WsClient::recv_type(const std::string& type, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto j = recv(std::max(left, std::chrono::milliseconds(1)));
+    if (!j) return std::nullopt;
+    if (j->value("type", "") == type) return j;
+  }
+  return std::nullopt;
+}
+
+HttpResult http_request(unsigned short port, const std::string& method, const std::string& target,
+                        const std::string& bearer, const std::string& body) {
+  namespace http = beast::http;
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(net::ip::tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
+  req.body() = body;
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  beast::error_code ec;
+  stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  return {static_cast<int>(res.result_int()), res.body()};
+}
+
+int ws_handshake_status(unsigned short port, const std::string& target, std::string* body) {
+  net::io_context ioc;
+  websocket::stream<beast::tcp_stream> ws(ioc);
+  beast::get_lowest_layer(ws).connect(net::ip::tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+  websocket::response_type res;
+  beast::error_code ec;
+  ws.handshake(res, "127.0.0.1", target, ec);
+  if (body) *body = res.body();
+  return static_cast<int>(res.result_int());
+}
+
+}  // namespace tact::test

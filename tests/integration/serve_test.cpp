@@ -1,0 +1,298 @@
+// The real `tact serve`, driven by real WebSocket clients (issue 5, "Done when").
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace tact::test;
+using tact::gateway::UserRole;
+
+namespace {
+
+const std::string kComplaint = "My order #4411 still has not arrived, this is ridiculous";
+
+std::string step_status(const json& coach, const std::string& step) {
+  for (const auto& s : coach.at("checklist"))
+    if (s.at("step") == step) return s.at("status").get<std::string>();
+  return "absent";
+}
+
+json msg(const std::string& text, const std::string& client_id, const std::string& conversation = "") {
+  json j{{"type", "message"}, {"text", text}, {"client_id", client_id}};
+  if (!conversation.empty()) j["conversation"] = conversation;
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("complaint, coaching, apology, health, whisper") {
+  TempDir dir;
+  ServerProcess server(dir.path);
+  WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+  REQUIRE(agent.recv_type("hello"));
+  WsClient sup(server.port(), token(UserRole::supervisor, "sam", "Sam"));
+  REQUIRE(sup.recv_type("hello"));
+  sup.send({{"type", "subscribe"}});
+  WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+  REQUIRE(customer.recv_type("hello"));
+
+  customer.send(msg(kComplaint, "k1"));
+  auto ack = customer.recv_type("ack");
+  REQUIRE(ack);
+  CHECK(ack->at("client_id") == "k1");
+  CHECK(ack->at("seq") == 1);
+  const std::string conv = ack->at("conversation");
+
+  auto assigned = agent.recv_type("assigned");
+  REQUIRE(assigned);
+  CHECK(assigned->at("conversation") == conv);
+  auto relayed = agent.recv_type("message");
+  REQUIRE(relayed);
+  CHECK(relayed->at("text") == kComplaint);
+  CHECK(relayed->at("role") == "customer");
+  auto coach = agent.recv_type("coach");
+  REQUIRE(coach);
+  CHECK(coach->at("message_id") == ack->at("id"));
+  CHECK(step_status(*coach, "apology") == "missing");
+  CHECK(coach->at("acts").size() >= 1);
+
+  auto health = sup.recv_type("health");
+  REQUIRE(health);
+  CHECK(health->at("conversation") == conv);
+  const int first_score = health->at("score");
+
+  agent.send(msg("I see your order #4411 still has not arrived.", "a1", conv));
+  REQUIRE(agent.recv_type("ack"));
+  agent.send(msg("I am so sorry for the trouble this caused.", "a2", conv));
+  REQUIRE(agent.recv_type("ack"));
+  do coach = agent.recv_type("coach");  // the acks come first, then each message's coach event
+  while (coach && coach->at("message_id") != conv + "-3");
+  REQUIRE(coach);
+  CHECK(step_status(*coach, "acknowledge") == "done");
+  CHECK(step_status(*coach, "apology") == "done");
+
+  // A bad reply changes the conversation's health; the supervisor sees it.
+  agent.send(msg("You should have read the instructions. Calm down.", "a3", conv));
+  bool changed = false;
+  for (int i = 0; i < 10 && !changed; ++i) {
+    auto h = sup.recv_type("health");
+    REQUIRE(h);
+    changed = h->at("conversation") == conv && h->at("score").get<int>() != first_score;
+  }
+  CHECK(changed);
+
+  sup.send({{"type", "whisper"}, {"conversation", conv}, {"text", "Offer the express replacement."}});
+  auto whisper = agent.recv_type("whisper");
+  REQUIRE(whisper);
+  CHECK(whisper->at("text") == "Offer the express replacement.");
+  agent.send(msg("I can send a replacement today.", "a4", conv));
+  // The customer sees messages and acks only: never coaching, drafts or whispers.
+  std::set<std::string> seen;
+  for (;;) {
+    auto f = customer.recv();
+    REQUIRE(f);
+    seen.insert(f->at("type").get<std::string>());
+    if (f->at("type") == "message" && f->at("text") == "I can send a replacement today.") break;
+  }
+  CHECK(seen.count("whisper") == 0);
+  CHECK(seen.count("coach") == 0);
+  CHECK(seen.count("health") == 0);
+
+  agent.send({{"type", "draft"}, {"conversation", conv}, {"text", "YOU SHOULD HAVE CHECKED THE TRACKING PAGE"}});
+  auto draft = agent.recv_type("draft_check");
+  REQUIRE(draft);
+  CHECK(draft->at("flags").size() >= 1);
+
+  auto transcript = http_request(server.port(), "GET", "/api/conversations/" + conv, token(UserRole::supervisor, "sam", "Sam"));
+  CHECK(transcript.status == 200);
+  auto t = json::parse(transcript.body);
+  CHECK(t.at("messages").size() == 5);
+  CHECK(t.at("whispers").size() == 1);
+  CHECK(t.at("messages")[0].at("coach").at("rules_version").get<std::string>().starts_with("default@"));
+}
+
+TEST_CASE("bad tokens are refused with the reason") {
+  TempDir dir;
+  ServerProcess server(dir.path);
+  std::string body;
+  CHECK(ws_handshake_status(server.port(), "/ws", &body) == 401);
+  CHECK(body.find("missing_token") != std::string::npos);
+  CHECK(ws_handshake_status(server.port(), "/ws?token=" + token(UserRole::agent, "a", "A", -10), &body) == 401);
+  CHECK(body.find("expired_token") != std::string::npos);
+  const auto forged = tact::gateway::sign_token({UserRole::admin, "x", "X", 4102444800}, "another-secret-0123456789abcdef0");
+  CHECK(ws_handshake_status(server.port(), "/ws?token=" + forged, &body) == 401);
+  CHECK(body.find("bad_signature") != std::string::npos);
+  CHECK(ws_handshake_status(server.port(), "/ws?token=garbage", &body) == 401);
+  CHECK(body.find("bad_token") != std::string::npos);
+  auto r = http_request(server.port(), "GET", "/api/conversations", token(UserRole::customer, "c", "C"));
+  CHECK(r.status == 401);
+  CHECK(r.body.find("wrong_role") != std::string::npos);
+  CHECK(ws_handshake_status(server.port(), "/ws?token=" + token(UserRole::agent, "a", "A")) == 101);
+}
+
+TEST_CASE("bad frames are answered and the connection lives") {
+  TempDir dir;
+  ServerProcess server(dir.path);
+  WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+  REQUIRE(customer.recv_type("hello"));
+  auto expect_error = [&](const std::string& frame, const std::string& code) {
+    customer.send_raw(frame);
+    auto e = customer.recv_type("error");
+    REQUIRE(e);
+    CHECK(e->at("code") == code);
+    return *e;
+  };
+  expect_error("{not json", "bad_json");
+  expect_error("[1,2]", "bad_json");
+  expect_error(R"({"type":"shout"})", "unknown_type");
+  CHECK(expect_error(R"({"type":"message","client_id":"k9"})", "missing_field").at("ref") == "k9");
+  expect_error(R"({"type":"message","text":42,"client_id":"k9"})", "bad_field");
+  expect_error(R"({"type":"whisper","conversation":"c1","text":"hi"})", "wrong_role");
+  expect_error(R"({"type":"subscribe"})", "wrong_role");
+  expect_error(R"({"type":"message","conversation":"c999","text":"hi","client_id":"k2"})", "unknown_conversation");
+  customer.send(msg(kComplaint, "k3"));
+  auto ack = customer.recv_type("ack");
+  REQUIRE(ack);
+  CHECK(ack->at("client_id") == "k3");
+}
+
+TEST_CASE("a frame over --max-message is refused with close code 1009") {
+  TempDir dir;
+  ServerProcess server(dir.path, {"--max-message", "1024"});
+  WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+  REQUIRE(customer.recv_type("hello"));
+  customer.try_send_raw(msg(std::string(4096, 'a'), "big").dump());  // the server may hang up mid-frame
+  CHECK_FALSE(customer.recv_type("ack"));
+  CHECK(customer.closed());
+  // Close code 1009 is sent; when the client is still writing the rest of its frame, the
+  // server's hang-up can reset the connection before the client reads it.
+  CHECK((customer.closed_code() == 1009 || customer.closed_code() == -2));
+  CHECK(http_request(server.port(), "GET", "/metrics").body.find("tact_errors_total{code=\"too_large\"} 1") != std::string::npos);
+  WsClient other(server.port(), token(UserRole::customer, "eve", "Eve"));  // the server lives on
+  REQUIRE(other.recv_type("hello"));
+  other.send(msg("short", "s1"));
+  CHECK(other.recv_type("ack"));
+}
+
+TEST_CASE("a client that never reads is dropped while others continue") {
+  TempDir dir;
+  ServerProcess server(dir.path, {"--send-queue", "8", "--rate", "0", "--max-message", "65536"});
+  WsClient slow(server.port(), token(UserRole::supervisor, "slow", "Slow"), 4096);
+  slow.send({{"type", "subscribe"}});
+  WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+  REQUIRE(agent.recv_type("hello"));
+  WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+  REQUIRE(customer.recv_type("hello"));
+  const std::string filler(30000, 'x');
+  int coached = 0;
+  bool dropped = false;
+  for (int i = 0; i < 400 && !dropped; ++i) {
+    customer.send(msg(kComplaint + " " + filler, "k" + std::to_string(i)));
+    REQUIRE(customer.recv_type("ack"));
+    REQUIRE(agent.recv_type("coach"));
+    ++coached;
+    if (i % 20 == 19) {
+      auto m = http_request(server.port(), "GET", "/metrics");
+      dropped = m.body.find("tact_dropped_clients_total 1") != std::string::npos;
+    }
+  }
+  CHECK(dropped);
+  CHECK(coached >= 20);
+  // The slow client finds its connection closed once it reads.
+  while (slow.recv(std::chrono::seconds(5))) {
+  }
+  CHECK(slow.closed());
+  CHECK(slow.closed_code() != -1);  // closed, not just silent
+}
+
+TEST_CASE("kill -9, restart: every acknowledged message is there once and the checklist resumes") {
+  TempDir dir;
+  std::set<std::string> acked;
+  std::string conv;
+  {
+    ServerProcess server(dir.path);
+    WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+    REQUIRE(agent.recv_type("hello"));
+    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+    REQUIRE(customer.recv_type("hello"));
+    customer.send(msg(kComplaint, "k0"));
+    auto ack = customer.recv_type("ack");
+    REQUIRE(ack);
+    conv = ack->at("conversation");
+    acked.insert(ack->at("id").get<std::string>());
+    agent.send(msg("I see your order #4411 still has not arrived.", "a1", conv));
+    REQUIRE(agent.recv_type("ack"));
+    for (int i = 1; i <= 200; ++i) customer.send(msg("Still waiting, message " + std::to_string(i), "k" + std::to_string(i)));
+    while (acked.size() < 50) {
+      auto a = customer.recv_type("ack");
+      REQUIRE(a);
+      acked.insert(a->at("id").get<std::string>());
+    }
+    server.kill9();
+    while (auto f = customer.recv(std::chrono::milliseconds(500)))
+      if (f->at("type") == "ack") acked.insert(f->at("id").get<std::string>());
+  }
+  ServerProcess server(dir.path);
+  const auto sup = token(UserRole::supervisor, "sam", "Sam");
+  auto r = http_request(server.port(), "GET", "/api/conversations/" + conv, sup);
+  REQUIRE(r.status == 200);
+  auto t = json::parse(r.body);
+  std::multiset<std::string> stored;
+  for (const auto& m : t.at("messages")) stored.insert(m.at("id").get<std::string>());
+  for (const auto& id : acked) CHECK(stored.count(id) == 1);
+  CHECK(std::set<std::string>(stored.begin(), stored.end()).size() == stored.size());
+
+  WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+  auto hello = agent.recv_type("hello");
+  REQUIRE(hello);
+  CHECK(hello->at("conversations") == json::array({conv}));
+  agent.send(msg("I am so sorry for the trouble this caused.", "a2", conv));
+  auto coach = agent.recv_type("coach");
+  REQUIRE(coach);
+  CHECK(step_status(*coach, "acknowledge") == "done");
+  CHECK(step_status(*coach, "apology") == "done");
+  CHECK(coach->at("message_id") == conv + "-" + std::to_string(stored.size() + 1));
+}
+
+TEST_CASE("SIGTERM closes sessions with 1001 and exits 0") {
+  TempDir dir;
+  ServerProcess server(dir.path);
+  WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+  REQUIRE(agent.recv_type("hello"));
+  CHECK(server.terminate() == 0);
+  CHECK_FALSE(agent.recv(std::chrono::seconds(5)));
+  CHECK(agent.closed_code() == 1001);
+}
+
+TEST_CASE("HTTP API: events, list, transcript, health, metrics, static") {
+  TempDir dir;
+  ServerProcess server(dir.path);
+  const auto agent = token(UserRole::agent, "alice", "Alice");
+  auto r = http_request(server.port(), "POST", "/api/conversations/zd-1/events", agent,
+                        json{{"role", "customer"}, {"text", kComplaint}, {"at", 1718000000000}}.dump());
+  REQUIRE(r.status == 200);
+  auto out = json::parse(r.body);
+  CHECK(out.at("id") == "zd-1-1");
+  CHECK(step_status(out, "apology") == "missing");
+  r = http_request(server.port(), "POST", "/api/conversations/zd-1/events", agent,
+                   json{{"role", "agent"}, {"text", "I am so sorry for the trouble this caused."}}.dump());
+  REQUIRE(r.status == 200);
+  CHECK(step_status(json::parse(r.body), "apology") == "done");
+  CHECK(http_request(server.port(), "POST", "/api/conversations/zd-1/events", agent, "{").status == 400);
+  CHECK(http_request(server.port(), "POST", "/api/conversations/zd-1/events", "", "{}").status == 401);
+  r = http_request(server.port(), "GET", "/api/conversations", agent);
+  REQUIRE(r.status == 200);
+  CHECK(json::parse(r.body).at("conversations").size() == 1);
+  r = http_request(server.port(), "GET", "/api/conversations/zd-1", agent);
+  REQUIRE(r.status == 200);
+  CHECK(json::parse(r.body).at("messages").size() == 2);
+  CHECK(http_request(server.port(), "GET", "/api/conversations/zd-1", token(UserRole::agent, "bob", "Bob")).status == 404);
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+  r = http_request(server.port(), "GET", "/metrics");
+  CHECK(r.body.find("tact_coach_seconds_bucket") != std::string::npos);
+  CHECK(r.body.find("tact_messages_total{role=\"customer\"} 1") != std::string::npos);
+  CHECK(http_request(server.port(), "GET", "/../../etc/passwd").status == 404);
+  CHECK(http_request(server.port(), "GET", "/%2e%2e/etc/passwd").status == 404);
+}
