@@ -1,0 +1,245 @@
+// bench_load: many conversations (a customer and an agent connection each) driven in a closed
+// loop, first against a bare Beast WebSocket echo server, then against a real `tact serve` it
+// starts itself (temp data dir, loopback only). Reports messages/s, p50/p99 latency from a
+// customer's send to the agent's coach event (echo: to the echo), the ratio, and the server's
+// memory per open conversation. Bounded: at most 5000 conversations and 60 s per phase.
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "echo_server.hpp"
+#include "jwt.hpp"
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const std::string kSecret = "bench-load-secret-0123456789abcdef";
+const char* kTexts[] = {"My order #4411 still has not arrived and nobody answers, this is ridiculous",
+                        "I see your order #4411 has not arrived. I am so sorry for the trouble, I will fix this myself."};
+
+struct Stats {
+  std::uint64_t messages = 0;
+  std::vector<double> latency_us;
+  bool measuring = false;
+};
+
+class Side : public std::enable_shared_from_this<Side> {
+ public:
+  using OnFrame = std::function<void(Side&, const json&)>;
+  Side(net::io_context& ioc, OnFrame on) : ws_(ioc), on_(std::move(on)) {}
+  void connect(unsigned short port, const std::string& target, std::function<void()> ready) {
+    beast::get_lowest_layer(ws_).connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+    ws_.handshake("127.0.0.1", target);
+    ready();
+    do_read();
+  }
+  void send(std::string s) {
+    out_ = std::move(s);
+    ws_.async_write(net::buffer(out_), [self = shared_from_this()](beast::error_code, std::size_t) {});
+  }
+  std::string conversation;
+  Clock::time_point sent_at;
+
+ private:
+  void do_read() {
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      auto j = json::parse(beast::buffers_to_string(self->buf_.data()), nullptr, false);
+      self->buf_.consume(self->buf_.size());
+      self->on_(*self, j);
+      self->do_read();
+    });
+  }
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buf_;
+  std::string out_;
+  OnFrame on_;
+};
+
+std::string token(tact::gateway::UserRole role, const std::string& sub) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return tact::gateway::sign_token({role, sub, sub, now + 3600}, kSecret);
+}
+
+double pct(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+void run_phase(net::io_context& ioc, Stats& stats, int seconds, const char* name) {
+  ioc.run_for(std::chrono::milliseconds(500));  // warm up
+  stats.measuring = true;
+  const auto start = Clock::now();
+  std::uint64_t last = 0;
+  for (int s = 0; s < seconds; ++s) {
+    ioc.run_for(std::chrono::seconds(1));
+    std::fprintf(stderr, "  %s: %ds, %llu msgs/s\n", name, s + 1, static_cast<unsigned long long>(stats.messages - last));
+    last = stats.messages;
+  }
+  stats.measuring = false;
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("%-6s %10.0f msgs/s   p50 %7.0f us   p99 %7.0f us   (%llu msgs)\n", name, static_cast<double>(stats.messages) / secs,
+              pct(stats.latency_us, 0.5), pct(stats.latency_us, 0.99), static_cast<unsigned long long>(stats.messages));
+}
+
+void record(Stats& st, Side& s) {
+  if (!st.measuring) return;
+  ++st.messages;
+  st.latency_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s.sent_at).count());
+}
+
+// Echo: the customer sends and waits for its echo, then the agent does; repeat.
+double echo_phase(int conversations, int seconds) {
+  tact::bench::EchoServer server(2);
+  net::io_context ioc;
+  std::vector<std::shared_ptr<Side>> keep;
+  Stats stats;
+  for (int i = 0; i < conversations; ++i) {
+    auto pair = std::make_shared<std::pair<Side*, Side*>>();  // customer, agent
+    auto customer = std::make_shared<Side>(ioc, [&stats, pair](Side& c, const json&) {
+      record(stats, c);
+      pair->second->sent_at = Clock::now();
+      pair->second->send(json{{"type", "message"}, {"text", kTexts[1]}, {"client_id", "a"}}.dump());
+    });
+    auto agent = std::make_shared<Side>(ioc, [&stats, pair](Side& a, const json&) {
+      record(stats, a);
+      pair->first->sent_at = Clock::now();
+      pair->first->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+    });
+    *pair = {customer.get(), agent.get()};
+    agent->connect(server.port(), "/", [] {});
+    customer->connect(server.port(), "/", [] {});
+    customer->sent_at = Clock::now();
+    customer->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+    keep.push_back(agent);
+    keep.push_back(customer);
+  }
+  run_phase(ioc, stats, seconds, "echo");
+  return static_cast<double>(stats.messages) / seconds;
+}
+
+long rss_kb(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  const int pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    setenv("TACT_SECRET", kSecret.c_str(), 1);
+    execl(bin.c_str(), bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data", dir.c_str(), "--rate", "0",
+          "--send-queue", "4096", "--threads", "2", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  const std::string marker = "listening on http://127.0.0.1:";
+  for (;;) {
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, 30000) <= 0) return -1;
+    auto n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) return -1;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (auto at = out.find(marker); at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos) {
+      port = static_cast<unsigned short>(std::stoi(out.substr(at + marker.size())));
+      return pid;
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string bin = TACT_BIN;
+  int conversations = 1000, seconds = 10;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--tact") bin = argv[i + 1];
+    else if (a == "--conversations") conversations = std::clamp(std::atoi(argv[i + 1]), 1, 5000);
+    else if (a == "--seconds") seconds = std::clamp(std::atoi(argv[i + 1]), 1, 60);
+  }
+  std::printf("bench_load: %d conversations (2 connections each), %d s per phase, loopback\n", conversations, seconds);
+  std::vector<std::shared_ptr<Side>> keep;
+  const double echo = echo_phase(conversations, seconds);
+
+  const auto dir = std::filesystem::temp_directory_path() / ("tact-load-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  unsigned short port = 0;
+  const int pid = spawn_tact(bin, dir.string(), port);
+  if (pid < 0) {
+    std::fprintf(stderr, "bench_load: cannot start %s serve\n", bin.c_str());
+    return 1;
+  }
+  {
+    net::io_context ioc;
+    Stats stats;
+    const long rss0 = rss_kb(pid);
+    for (int i = 0; i < conversations; ++i) {
+      auto agent = std::make_shared<Side>(ioc, [&stats](Side& a, const json& j) {
+        const auto type = j.value("type", "");
+        if (type == "assigned") a.conversation = j.value("conversation", "");
+        if (type == "coach" && j.value("role", "") == "customer") {
+          record(stats, a);
+          a.sent_at = Clock::now();
+          a.send(json{{"type", "message"}, {"conversation", a.conversation}, {"text", kTexts[1]}, {"client_id", "a"}}.dump());
+        }
+      });
+      auto customer = std::make_shared<Side>(ioc, [&stats, agent](Side& c, const json& j) {
+        if (j.value("type", "") == "message" && j.value("role", "") == "agent") {
+          if (stats.measuring) ++stats.messages;  // the agent's message, coached too
+          agent->sent_at = c.sent_at = Clock::now();
+          c.send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+        }
+      });
+      agent->connect(port, "/ws?token=" + token(tact::gateway::UserRole::agent, "a" + std::to_string(i)), [] {});
+      customer->connect(port, "/ws?token=" + token(tact::gateway::UserRole::customer, "u" + std::to_string(i)), [] {});
+      customer->sent_at = agent->sent_at = Clock::now();
+      customer->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+      keep.push_back(agent);
+      keep.push_back(customer);
+    }
+    ioc.run_for(std::chrono::seconds(1));
+    const long rss1 = rss_kb(pid);
+    // The agent's latency clock starts when the customer sends: keep it in the agent side.
+    run_phase(ioc, stats, seconds, "tact");
+    const double tact = static_cast<double>(stats.messages) / seconds;
+    std::printf("ratio  tact/echo = %.2f\n", echo > 0 ? tact / echo : 0.0);
+    std::printf("memory %.1f KiB per open conversation (server RSS %ld -> %ld KiB, incl. its 2 connections)\n",
+                static_cast<double>(rss1 - rss0) / conversations, rss0, rss1);
+    keep.clear();
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::filesystem::remove_all(dir);
+  return 0;
+}
