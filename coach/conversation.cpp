@@ -92,6 +92,7 @@ void Conversation::open_round(const RuleSet& rules, const Event& e) {
   round_opened_at_ = e.at_ms;
   agent_turns_in_round_ = 0;
   escalated_ = false;
+  details_.problem.clear();  // a new complaint, a new problem; who the customer is stays known
   steps_.clear();
   for (const auto& s : rules.coaching().steps) steps_.push_back({s.step, StepStatus::missing, "", ""});
 }

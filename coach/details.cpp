@@ -88,6 +88,13 @@ std::string problem_phrase(std::string_view original, std::size_t begin, std::si
   }
   while (!out.empty() && (out.back() == ':' || out.back() == '-' || out.back() == ' ')) out.pop_back();
   if (words < 2) return "";
+  // Questions and requests ("why does…", "please help…") do not read as a statement of the problem.
+  static constexpr std::string_view openers[] = {"please", "pls", "plz", "can", "could", "would", "will", "why", "how",
+                                                 "what", "when", "where", "who", "is", "are", "do", "does", "did",
+                                                 "help", "hi", "hello", "hey", "so", "and", "but"};
+  const auto first = lower(out.substr(0, out.find(' ')));
+  for (auto o : openers)
+    if (first == o) return "";
   if (out[0] >= 'A' && out[0] <= 'Z' && out.rfind("I ", 0) != 0) out[0] = static_cast<char>(out[0] - 'A' + 'a');
   return out;
 }
@@ -108,8 +115,9 @@ void extract_details(Role role, std::string_view original, std::string_view text
     else if (RE2::PartialMatch(text, patterns().named_number, &a)) d.order = a;
   }
   if (d.product.empty() && RE2::PartialMatch(text, patterns().product, &a)) d.product = lower(a);
+  // The round's first statement of the problem names it; later complaints only fill a gap.
   for (const auto& s : annotation.spans) {
-    if (s.act != "complaint") continue;
+    if (s.act != "complaint" || !d.problem.empty()) continue;
     if (auto p = problem_phrase(original, s.begin, s.end); !p.empty()) {
       d.problem = std::move(p);
       break;

@@ -9,8 +9,9 @@
 namespace tact::coach {
 
 // Fills what `details` does not know yet from one message. Customer messages give the order
-// number, the product and the problem (from the span of the complaint); the name comes from a
-// customer's "I'm Dana" or signature, or from an agent's "Hi Dana".
+// number, the product and the problem (from the span of the complaint, when it reads as a
+// statement); the name comes from a customer's "my name is Dana" or signature, or from an agent's
+// "Hi Dana". Nothing known is overwritten: the conversation clears the problem for a new round.
 void extract_details(Role role, std::string_view original, std::string_view normalized, const Annotation& annotation,
                      Details& details);
 

@@ -84,7 +84,7 @@ NormalizedText normalize(std::string_view s) {
     if (token_start && (starts_with_nocase(s, i, "http://") || starts_with_nocase(s, i, "https://") ||
                         starts_with_nocase(s, i, "www."))) {
       std::size_t j = i;
-      while (j < s.size() && !is_space(static_cast<unsigned char>(s[j]))) ++j;
+      while (j < s.size() && !is_space(static_cast<unsigned char>(s[j])) && !(ascii_for(s, j) && *ascii_for(s, j) == ' ')) ++j;
       b.space(i, i);
       for (char m : std::string_view(kUrlMarker)) b.put(m, i, j);
       i = j;

@@ -25,7 +25,8 @@ std::string fill(const std::string& variant, const Details& d) {
     const auto* value = detail(d, std::string_view(variant).substr(open + 1, close - open - 1));
     if (!value || value->empty()) return "";
     out.append(variant, pos, open - pos);
-    out += *value;
+    // A detail is the customer's own words: a brace in it would read as an unfilled placeholder.
+    for (char c : *value) out += c == '{' ? '(' : c == '}' ? ')' : c;
     pos = close + 1;
   }
   out.append(variant, pos);

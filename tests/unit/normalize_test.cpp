@@ -29,6 +29,7 @@ TEST_CASE("spans map back to the original bytes across replacements", "[normaliz
 TEST_CASE("an email address is not taken for a handle", "[normalize]") {
   CHECK(normalize("write to dana@example.com").text == "write to dana@example.com");
   CHECK(normalize("see:\xC2\xA0https://x.co/a").text == "see: <url>");
+  CHECK(normalize("at https://x.co/a\xC2\xA0" "and we will").text == "at <url> and we will");
 }
 
 TEST_CASE("empty, blank and invalid UTF-8 inputs are safe", "[normalize]") {
