@@ -28,6 +28,9 @@ export async function startServer({ healthEvery = 500 } = {}) {
   const args = ['serve', '--listen', '127.0.0.1:0', '--data', data, '--static', join(repoRoot, 'web-widget'),
     '--health-every', String(healthEvery), '--threads', '2'];
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never leave a server behind, even when the tests are cut short.
+  const reap = () => proc.exitCode === null && proc.kill('SIGKILL');
+  process.once('exit', reap);
   let out = '';
   let err = '';
   proc.stderr.on('data', (d) => {
@@ -60,6 +63,7 @@ export async function startServer({ healthEvery = 500 } = {}) {
       await exited;
       clearTimeout(t);
     }
+    process.removeListener('exit', reap);
     rmSync(data, { recursive: true, force: true });
   };
   return { base, data, token, stop, stdout: () => out, stderr: () => err };
