@@ -77,9 +77,13 @@ void print_demo(std::ostream& out, const std::string& base, const std::string& s
   auto token = [&](UserRole role, const char* sub, const char* name) {
     return sign_token({role, sub, name, now_ms() / 1000 + 8 * 3600}, secret);
   };
-  out << "  customer demo chat:   " << base << "/?token=" << token(UserRole::customer, "demo-customer", "Dana") << "\n"
-      << "  agent panel:          " << base << "/agent.html?token=" << token(UserRole::agent, "demo-agent", "Alex") << "\n"
-      << "  supervisor dashboard: " << base << "/supervisor.html?token=" << token(UserRole::supervisor, "demo-supervisor", "Sam") << "\n"
+  const auto customer = token(UserRole::customer, "demo-customer", "Dana");
+  const auto agent = token(UserRole::agent, "demo-agent", "Alex");
+  const auto supervisor = token(UserRole::supervisor, "demo-supervisor", "Sam");
+  out << "  demo (customer chat and agent console side by side):\n"
+      << "                        " << base << "/?customer=" << customer << "&agent=" << agent << "&supervisor=" << supervisor << "\n"
+      << "  agent panel:          " << base << "/agent.html?token=" << agent << "\n"
+      << "  supervisor dashboard: " << base << "/supervisor.html?token=" << supervisor << "\n"
       << "  admin rule editor:    " << base << "/admin.html?token=" << token(UserRole::admin, "demo-admin", "Ada") << "\n"
       << "  (tokens last 8 hours; `tact token --role agent --sub alice --name Alice` mints more)\n";
 }
