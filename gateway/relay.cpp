@@ -11,6 +11,21 @@ namespace tact::gateway {
 
 using nlohmann::json;
 
+namespace {
+
+// After a failed write: the conversation as the store has it (what a restart would rebuild).
+void replay_stored(Store& store, LiveConversation& live, const coach::RuleSet& rules) {
+  live.coach = coach::Conversation{};
+  live.seq = 0;
+  for (const auto& m : store.messages(live.id)) {
+    if (auto role = coach::parse_role(m.role)) live.coach.apply(rules, coach::Event{*role, m.text, m.at, m.id});
+    live.seq = m.seq;
+  }
+  live.needs_rebuild = false;
+}
+
+}  // namespace
+
 Relay::Relay(Hub& hub, Store& store, Metrics& metrics, RulesRef rules, Clock now_ms)
     : hub_(hub), store_(store), metrics_(metrics), rules_(std::move(rules)), now_(std::move(now_ms)) {}
 
@@ -89,6 +104,11 @@ bool Relay::apply(const ConversationView& view, const Identity& author, coach::R
   const auto rules = this->rules();
   std::lock_guard lock(live.mutex);
   if (!live.open) return false;
+  if (live.needs_rebuild && live.pending == 0) {
+    replay_stored(store_, live, *rules.set);
+    store_.open_conversation({live.id, live.customer, live.customer_name, view.agent, live.channel, at, std::nullopt},
+                             [](std::error_code) {});  // INSERT OR IGNORE: in case the first one failed
+  }
   Stored out;
   out.seq = ++live.seq;
   out.id = live.id + "-" + std::to_string(out.seq);
@@ -97,9 +117,9 @@ bool Relay::apply(const ConversationView& view, const Identity& author, coach::R
   const auto snap = live.coach.snapshot(*rules.set, at);
   metrics_.coach_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   out.payload = coach_payload(live.id, out.id, role, result, snap, rules.version);
-  json coach_event = out.payload;
-  coach_event["type"] = "coach";
-  out.coach = make_frame(coach::dump(coach_event));
+  // Serialized once: the stored copy and the coach event share the text (the event adds "type").
+  std::string payload_text = coach::dump(out.payload);
+  out.coach = make_frame("{\"type\":\"coach\"," + payload_text.substr(1));
   out.message = make_frame(coach::dump(json{{"type", "message"}, {"conversation", live.id}, {"id", out.id}, {"seq", out.seq},
                                             {"role", coach::to_string(role)}, {"from", author.name}, {"text", text}, {"at", at}}));
   if (auto key = health_key(snap); key != live.last_health) {
@@ -107,8 +127,16 @@ bool Relay::apply(const ConversationView& view, const Identity& author, coach::R
     out.health = make_frame(coach::dump(health_event(live.id, snap, view.agent, true)));
   }
   MessageRecord rec{live.id, out.id, out.seq, std::string(coach::to_string(role)), author.sub, author.name,
-                    std::move(text), at, std::move(client_id), coach::dump(out.payload), rules.version};
-  store_.append_message(std::move(rec), [out = std::move(out), after = std::move(after)](std::error_code ec) { after(ec, out); });
+                    std::move(text), at, std::move(client_id), std::move(payload_text), rules.version};
+  ++live.pending;
+  store_.append_message(std::move(rec), [conv = view.live, out = std::move(out), after = std::move(after)](std::error_code ec) {
+    {
+      std::lock_guard l(conv->mutex);
+      --conv->pending;
+      if (ec) conv->needs_rebuild = true;
+    }
+    after(ec, out);
+  });
   return true;
 }
 
@@ -120,8 +148,11 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
     view = hub_.customer_conversation(
         who, [&] { return std::make_shared<LiveConversation>(next_conversation_id(), "ws", who.sub, who.name); },
         [&](const ConversationView& v) {
-          store_.open_conversation({v.live->id, who.sub, who.name, v.agent, "ws", now_(), std::nullopt}, [id = v.live->id](std::error_code ec) {
-            if (ec) log_event("store_failed", {{"what", "open"}, {"conversation", id}});
+          store_.open_conversation({v.live->id, who.sub, who.name, v.agent, "ws", now_(), std::nullopt}, [live = v.live](std::error_code ec) {
+            if (!ec) return;
+            log_event("store_failed", {{"what", "open"}, {"conversation", live->id}});
+            std::lock_guard l(live->mutex);
+            live->needs_rebuild = true;
           });
           log_event("conversation_opened", {{"conversation", v.live->id}, {"customer", who.sub}, {"agent", v.agent}});
         });

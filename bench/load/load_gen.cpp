@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -142,6 +144,23 @@ double echo_phase(int conversations, int seconds) {
   return static_cast<double>(stats.messages) / seconds;
 }
 
+// CPU seconds (user + system) the process has used: per message, a figure the machine's noise
+// does not move much, unlike throughput.
+double cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stoull(f);
+    if (i == 15) stime = std::stoull(f);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 long rss_kb(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -232,8 +251,13 @@ int main(int argc, char** argv) {
     ioc.run_for(std::chrono::seconds(1));
     const long rss1 = rss_kb(pid);
     // The agent's latency clock starts when the customer sends: keep it in the agent side.
+    const double cpu0 = cpu_seconds(pid);
     run_phase(ioc, stats, seconds, "tact");
+    const double cpu1 = cpu_seconds(pid);
     const double tact = static_cast<double>(stats.messages) / seconds;
+    if (stats.messages > 0)
+      std::printf("server CPU %.1f us per coached message (%.2f CPU s over the phase)\n",
+                  1e6 * (cpu1 - cpu0) / static_cast<double>(stats.messages), cpu1 - cpu0);
     std::printf("ratio  tact/echo = %.2f\n", echo > 0 ? tact / echo : 0.0);
     std::printf("memory %.1f KiB per open conversation (server RSS %ld -> %ld KiB, incl. its 2 connections)\n",
                 static_cast<double>(rss1 - rss0) / conversations, rss0, rss1);
