@@ -1,10 +1,12 @@
 #include "http_session.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "admin_routes.hpp"
 #include "log.hpp"
 #include "websocket_session.hpp"
 
@@ -25,8 +27,18 @@ void http_session::run() {
 
 void http_session::do_read() {
   parser_.emplace();
-  parser_->body_limit(ctx_.limits.max_message);
+  // The larger limit until the target is known (a content-length is checked against it at the header).
+  parser_->body_limit(std::max(ctx_.limits.max_message, ctx_.limits.max_admin_body));
   stream_.expires_after(std::chrono::seconds(30));
+  http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  // Whole rule packs go to /api/rules; everything else keeps --max-message.
+  const auto limit = is_admin_path(request_path(parser_->get())) ? ctx_.limits.max_admin_body : ctx_.limits.max_message;
+  if (auto length = parser_->content_length(); length && *length > limit) return on_read(http::error::body_limit, 0);
+  parser_->body_limit(limit);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
@@ -34,7 +46,10 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
   if (ec == http::error::body_limit) {
     Request req;
-    return send(error_response(req, http::status::payload_too_large, "too_large", "the body is larger than --max-message"));
+    auto res = error_response(req, http::status::payload_too_large, "too_large",
+                              "the body is larger than --max-message (--max-admin-body under /api/rules)");
+    res.keep_alive(false);  // the rest of the body is still unread
+    return send(std::move(res));
   }
   if (ec) return fail(ec, "read");
   const auto& req = parser_->get();

@@ -12,6 +12,7 @@ void usage(std::ostream& out) {
          "  annotate [--rules FILE]       label JSONL messages from stdin, one JSON line out per line in\n"
          "  rules test [FILE]             run every rule's examples (default: the built-in rules)\n"
          "  rules lint [FILE]             find dead patterns, duplicates and other smells\n"
+         "  rules publish|history|rollback  rule versions of a server (--server URL --token T, or --data DIR)\n"
          "  eval FILE [--rules FILE]      precision, recall and F1 per act on labeled JSONL\n"
          "  serve [--listen ADDR:PORT] ... the live gateway: WebSocket relay with coaching (docs/protocol.md)\n"
          "  token --role R --sub ID ...   print a token for the gateway\n"

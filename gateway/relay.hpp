@@ -53,6 +53,9 @@ class Relay {
   std::optional<nlohmann::json> transcript(const Identity& who, const std::string& id);
 
   RulesRef rules() const;
+  // Makes `rules` live: every message from now on is coached by it (each message copies the
+  // pointer once, so it is coached by one set). Open conversations keep their state.
+  void set_rules(RulesRef rules);
   std::size_t open_count() const { return hub_.open_conversations().size(); }
 
  private:

@@ -14,6 +14,11 @@ bool may_see(const Identity& who, const std::string& agent) {
 }
 }  // namespace
 
+void Relay::set_rules(RulesRef rules) {
+  std::lock_guard lock(rules_mutex_);
+  rules_ = std::move(rules);
+}
+
 bool Relay::recover(std::string& error) {
   const auto rules = this->rules();
   std::int64_t max_id = 0;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "admin_routes.hpp"
 #include "json_io.hpp"
 #include "static_files.hpp"
 
@@ -128,6 +129,7 @@ void handle_request(const Request& req, RouteContext& ctx, const Respond& respon
   if (path == "/metrics") return respond(text_response(req, http::status::ok, ctx.metrics.render(), "text/plain; version=0.0.4"));
   if (path == "/ws") return respond(error_response(req, http::status::bad_request, "not_websocket", "/ws takes a WebSocket upgrade"));
   if (path == kApi || (path.starts_with(kApi) && path[kApi.size()] == '/')) return api(req, ctx, respond, std::string_view(path).substr(kApi.size()));
+  if (is_admin_path(path)) return handle_admin_request(req, ctx, respond, path);
   if (path.starts_with("/api/")) return respond(error_response(req, http::status::not_found, "not_found", "no such route"));
   static_file(req, ctx, respond, path);
 }

@@ -14,12 +14,15 @@
 
 namespace tact::gateway {
 
+class RuleAdmin;
+
 struct RouteContext {
   Relay& relay;
   Metrics& metrics;
   std::string secret;
   std::string static_dir;
   std::function<std::int64_t()> now_ms;
+  RuleAdmin* admin = nullptr;  // /api/rules (admin_routes.hpp); null: 503
 };
 
 using Respond = std::function<void(Response)>;

@@ -111,17 +111,24 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   if (!ensure_dir(o.data_dir, err)) return 1;
   auto secret = load_secret(o.data_dir, err);
   if (!secret) return 1;
-  auto rules = cli::load_rules(o.rules_path, err);
-  if (!rules) return 2;
   Metrics metrics;
-  std::string error;
+  std::string error, note;
   auto store = open_sqlite_store(o.data_dir, &metrics, error);
   if (!store) {
     err << "tact serve: " << error << "\n";
     return 1;
   }
+  // The live rule version from the store, or --rules (or the built-in pack) as version 1.
+  auto admin = RuleAdmin::open(*store, o.rules_path, o.admin, now_ms, error, note);
+  if (!admin) {
+    err << "tact serve: " << error << "\n";
+    return 2;
+  }
+  log_event("rules", {{"live", note}});
+  if (!o.static_dir.empty()) admin->set_samples(load_preview_samples(o.static_dir + "/demo/samples.json"));
   Hub hub;
-  Relay relay(hub, *store, metrics, {rules, rules_version(*rules)}, now_ms);
+  Relay relay(hub, *store, metrics, admin->live(), now_ms);
+  admin->on_swap([&relay](const RulesRef& r) { relay.set_rules(r); });
   if (!relay.recover(error)) {
     err << "tact serve: cannot rebuild the open conversations: " << error << "\n";
     return 1;
@@ -129,7 +136,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   const int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   {
     net::io_context ioc(threads);
-    ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms}, o.limits};
+    ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get()}, o.limits};
     auto accept = std::make_shared<listener>(ioc, ctx);
     if (!accept->open(endpoint, error)) {
       err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";
@@ -138,7 +145,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     const auto ep = accept->local_endpoint();
     const std::string base = "http://" + ep.address().to_string() + ":" + std::to_string(ep.port());
     out << "tact serve: listening on " << base << " (" << threads << " threads, data " << o.data_dir << ", rules "
-        << relay.rules().version << ", " << relay.open_count() << " open conversations)\n";
+        << note << ", " << relay.open_count() << " open conversations)\n";
     print_demo(out, base, *secret);
     out.flush();
     log_event("listening", {{"url", base}, {"threads", threads}});
@@ -156,6 +163,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     for (auto& t : pool) t.join();
     store->flush();
   }
+  admin.reset();
   store.reset();
   log_event("stopped");
   return 0;

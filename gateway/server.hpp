@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 
+#include "rule_admin.hpp"
 #include "server_context.hpp"
 
 namespace tact::gateway {
@@ -13,10 +14,11 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
   int threads = 0;  // 0: the machine's cores
   std::string data_dir = "./tact-data";
-  std::string rules_path;  // "" for the built-in rules
+  std::string rules_path;  // seeds the first rule version when the store has none ("" = built-in rules)
   std::string static_dir;
   SessionLimits limits;
   int health_every_ms = 2000;
+  AdminLimits admin;
 };
 
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);

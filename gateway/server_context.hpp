@@ -8,6 +8,7 @@ namespace tact::gateway {
 
 struct SessionLimits {
   std::size_t max_message = 16384;  // bytes per WebSocket frame and per HTTP body
+  std::size_t max_admin_body = 1 << 20;  // bytes per HTTP body under /api/rules (whole rule packs)
   std::size_t send_queue = 1024;    // frames queued per connection before it is dropped
   double rate = 200;                // frames per second per connection (bursts of twice that)
 };

@@ -1,6 +1,7 @@
 // The Store in SQLite (WAL). One writer thread groups queued writes into transactions: it takes
 // whatever queued while the previous commit ran (up to kMaxBatch), so batches grow with load and
 // a lone write is committed at once. Reads use their own connection.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -33,6 +34,14 @@ CREATE TABLE IF NOT EXISTS whispers(
   conversation TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL, author_name TEXT NOT NULL,
   text TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS whispers_by_conversation ON whispers(conversation);
+CREATE INDEX IF NOT EXISTS messages_by_time ON messages(at);
+CREATE TABLE IF NOT EXISTS rule_versions(
+  version INTEGER PRIMARY KEY, rules_version TEXT NOT NULL, pack TEXT NOT NULL, author TEXT NOT NULL,
+  author_name TEXT NOT NULL, at INTEGER NOT NULL, message TEXT NOT NULL, parent INTEGER);
+CREATE TABLE IF NOT EXISTS rule_live(one INTEGER PRIMARY KEY CHECK(one = 1), version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rule_audit(
+  at INTEGER NOT NULL, who TEXT NOT NULL, who_name TEXT NOT NULL, action TEXT NOT NULL,
+  version INTEGER NOT NULL, from_version INTEGER, message TEXT NOT NULL);
 )sql";
 
 struct Assign {
@@ -42,7 +51,15 @@ struct Close {
   std::string conversation;
   std::int64_t at;
 };
-using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord>;
+struct AddVersion {
+  RuleVersionRecord version;
+  RuleAuditRecord audit;
+};
+struct SetLive {
+  std::int64_t version;
+  RuleAuditRecord audit;
+};
+using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive>;
 struct Op {
   Write write;
   StoreDone done;
@@ -78,7 +95,11 @@ class SqliteStore final : public Store {
     close_ = wdb_.prepare("UPDATE conversations SET closed_at=? WHERE id=?");
     ins_msg_ = wdb_.prepare("INSERT INTO messages VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     ins_whisper_ = wdb_.prepare("INSERT INTO whispers VALUES(?,?,?,?,?,?)");
-    if (!ins_conv_.ok() || !assign_.ok() || !close_.ok() || !ins_msg_.ok() || !ins_whisper_.ok()) {
+    ins_version_ = wdb_.prepare("INSERT INTO rule_versions VALUES(?,?,?,?,?,?,?,?)");
+    set_live_ = wdb_.prepare("INSERT OR REPLACE INTO rule_live VALUES(1, (SELECT version FROM rule_versions WHERE version=?))");
+    ins_audit_ = wdb_.prepare("INSERT INTO rule_audit VALUES(?,?,?,?,?,?,?)");
+    if (!ins_conv_.ok() || !assign_.ok() || !close_.ok() || !ins_msg_.ok() || !ins_whisper_.ok() || !ins_version_.ok() ||
+        !set_live_.ok() || !ins_audit_.ok()) {
       error = "cannot prepare statements: " + wdb_.error();
       return false;
     }
@@ -91,6 +112,61 @@ class SqliteStore final : public Store {
   void close_conversation(std::string c, std::int64_t at, StoreDone d) override { push({Close{std::move(c), at}, std::move(d)}); }
   void append_message(MessageRecord m, StoreDone d) override { push({std::move(m), std::move(d)}); }
   void append_whisper(WhisperRecord w, StoreDone d) override { push({std::move(w), std::move(d)}); }
+  void add_rule_version(RuleVersionRecord v, RuleAuditRecord a, StoreDone d) override {
+    push({AddVersion{std::move(v), std::move(a)}, std::move(d)});
+  }
+  void set_live_rules(std::int64_t v, RuleAuditRecord a, StoreDone d) override { push({SetLive{v, std::move(a)}, std::move(d)}); }
+
+  std::vector<RuleVersionRecord> rule_versions(bool with_packs) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare(with_packs ? "SELECT * FROM rule_versions ORDER BY version"
+                                      : "SELECT version, rules_version, '', author, author_name, at, message, parent "
+                                        "FROM rule_versions ORDER BY version");
+    std::vector<RuleVersionRecord> out;
+    while (st.ok() && st.step() == SQLITE_ROW) out.push_back(read_version(st));
+    return out;
+  }
+
+  std::optional<RuleVersionRecord> rule_version(std::int64_t version) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT * FROM rule_versions WHERE version=?");
+    if (!st.ok()) return std::nullopt;
+    st.bind(1, version);
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return read_version(st);
+  }
+
+  std::optional<std::int64_t> live_rules() override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT version FROM rule_live WHERE one=1");
+    if (!st.ok() || st.step() != SQLITE_ROW || st.is_null(0)) return std::nullopt;
+    return st.integer(0);
+  }
+
+  std::vector<RuleAuditRecord> rule_audit() override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT * FROM rule_audit ORDER BY rowid");
+    std::vector<RuleAuditRecord> out;
+    while (st.ok() && st.step() == SQLITE_ROW) {
+      RuleAuditRecord a{st.integer(0), st.text(1), st.text(2), st.text(3), st.integer(4), std::nullopt, st.text(6)};
+      if (!st.is_null(5)) a.from_version = st.integer(5);
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  std::vector<MessageRecord> recent_messages(std::size_t limit) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT * FROM messages ORDER BY at DESC, rowid DESC LIMIT ?");
+    std::vector<MessageRecord> out;
+    if (!st.ok()) return out;
+    st.bind(1, static_cast<std::int64_t>(limit));
+    while (st.step() == SQLITE_ROW)
+      out.push_back({st.text(0), st.text(2), st.integer(1), st.text(3), st.text(4), st.text(5), st.text(6),
+                     st.integer(7), st.text(8), st.text(9), st.text(10)});
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
 
   void flush() override {
     std::unique_lock lock(mutex_);
@@ -146,6 +222,28 @@ class SqliteStore final : public Store {
     return c;
   }
 
+  static RuleVersionRecord read_version(const Statement& st) {
+    RuleVersionRecord v{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5), st.text(6), std::nullopt};
+    if (!st.is_null(7)) v.parent = st.integer(7);
+    return v;
+  }
+
+  bool audit(const RuleAuditRecord& a) {
+    ins_audit_.bind(1, a.at).bind(2, a.who).bind(3, a.who_name).bind(4, a.action).bind(5, a.version);
+    if (a.from_version) ins_audit_.bind(6, *a.from_version);
+    else ins_audit_.bind_null(6);
+    ins_audit_.bind(7, a.message);
+    const bool ok = ins_audit_.step() == SQLITE_DONE;
+    ins_audit_.reset();
+    return ok;
+  }
+
+  bool step_once(Statement& st) {
+    const bool ok = st.step() == SQLITE_DONE;
+    st.reset();
+    return ok;
+  }
+
   void push(Op op) {
     {
       std::lock_guard lock(mutex_);
@@ -174,6 +272,18 @@ class SqliteStore final : public Store {
     } else if (auto* wh = std::get_if<WhisperRecord>(&w)) {
       st = &ins_whisper_;
       st->bind(1, wh->conversation).bind(2, wh->id).bind(3, wh->author).bind(4, wh->author_name).bind(5, wh->text).bind(6, wh->at);
+    } else if (auto* av = std::get_if<AddVersion>(&w)) {
+      const auto& v = av->version;
+      ins_version_.bind(1, v.version).bind(2, v.rules_version).bind(3, v.pack_json).bind(4, v.author).bind(5, v.author_name)
+          .bind(6, v.at).bind(7, v.message);
+      if (v.parent) ins_version_.bind(8, *v.parent);
+      else ins_version_.bind_null(8);
+      if (!step_once(ins_version_)) return false;
+      set_live_.bind(1, v.version);
+      return step_once(set_live_) && audit(av->audit);
+    } else if (auto* sl = std::get_if<SetLive>(&w)) {
+      set_live_.bind(1, sl->version);  // NOT NULL fails for a version that is not stored
+      return step_once(set_live_) && audit(sl->audit);
     }
     const bool ok = st->step() == SQLITE_DONE;
     st->reset();
@@ -231,7 +341,7 @@ class SqliteStore final : public Store {
 
   Metrics* metrics_;
   Database wdb_, rdb_;
-  Statement ins_conv_, assign_, close_, ins_msg_, ins_whisper_;
+  Statement ins_conv_, assign_, close_, ins_msg_, ins_whisper_, ins_version_, set_live_, ins_audit_;
   std::mutex read_mutex_;
   std::mutex mutex_;
   std::condition_variable cv_, idle_cv_;
@@ -242,6 +352,19 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+// Defaults for a Store without rule versions.
+void Store::add_rule_version(RuleVersionRecord, RuleAuditRecord, StoreDone done) {
+  if (done) done(std::make_error_code(std::errc::function_not_supported));
+}
+void Store::set_live_rules(std::int64_t, RuleAuditRecord, StoreDone done) {
+  if (done) done(std::make_error_code(std::errc::function_not_supported));
+}
+std::vector<RuleVersionRecord> Store::rule_versions(bool) { return {}; }
+std::optional<RuleVersionRecord> Store::rule_version(std::int64_t) { return std::nullopt; }
+std::optional<std::int64_t> Store::live_rules() { return std::nullopt; }
+std::vector<RuleAuditRecord> Store::rule_audit() { return {}; }
+std::vector<MessageRecord> Store::recent_messages(std::size_t) { return {}; }
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& dir, Metrics* metrics, std::string& error) {
   auto s = std::make_unique<SqliteStore>(metrics);

@@ -46,6 +46,30 @@ struct WhisperRecord {
   std::int64_t at = 0;
 };
 
+// A rule set version (issue 7): the whole pack as published, who published it, and from which
+// version. `version` counts from 1; `rules_version` is "<pack name>@<12 hex>" as coach events name it.
+struct RuleVersionRecord {
+  std::int64_t version = 0;
+  std::string rules_version;
+  std::string pack_json;
+  std::string author;  // sub
+  std::string author_name;
+  std::int64_t at = 0;
+  std::string message;
+  std::optional<std::int64_t> parent;  // the live version it replaced
+};
+
+// One change of the live rules: "seed", "publish" or "rollback".
+struct RuleAuditRecord {
+  std::int64_t at = 0;
+  std::string who;  // sub
+  std::string who_name;
+  std::string action;
+  std::int64_t version = 0;                  // live afterwards
+  std::optional<std::int64_t> from_version;  // live before
+  std::string message;
+};
+
 using StoreDone = std::function<void(std::error_code)>;
 
 class Store {
@@ -64,6 +88,18 @@ class Store {
 
   // Blocks until every write queued so far is done.
   virtual void flush() = 0;
+
+  // Rule versions. A store without them (a test double) refuses writes and has none.
+  // add_rule_version stores `v`, makes it live and appends `audit`, in one transaction;
+  // set_live_rules makes a stored version live and appends `audit`.
+  virtual void add_rule_version(RuleVersionRecord v, RuleAuditRecord audit, StoreDone done);
+  virtual void set_live_rules(std::int64_t version, RuleAuditRecord audit, StoreDone done);
+  virtual std::vector<RuleVersionRecord> rule_versions(bool with_packs);  // oldest first
+  virtual std::optional<RuleVersionRecord> rule_version(std::int64_t version);
+  virtual std::optional<std::int64_t> live_rules();
+  virtual std::vector<RuleAuditRecord> rule_audit();  // oldest first
+  // The most recent messages of all conversations (by time), oldest first.
+  virtual std::vector<MessageRecord> recent_messages(std::size_t limit);
 };
 
 struct Metrics;

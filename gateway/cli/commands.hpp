@@ -10,6 +10,7 @@ using Args = std::vector<std::string>;
 
 int annotate_command(const Args& args);
 int rules_command(const Args& args);
+int rules_admin_command(const Args& args);  // publish|history|rollback (rules_admin_command.cpp, in `tact`)
 int eval_command(const Args& args);
 int replay_command(const Args& args);
 int serve_command(const Args& args);  // the live gateway (gateway/server.hpp)

@@ -1,4 +1,4 @@
-// tact rules test|lint [FILE]
+// tact rules test|lint [FILE]; publish|history|rollback are in rules_admin_command.cpp
 #include <iostream>
 
 #include "commands.hpp"
@@ -11,6 +11,9 @@ namespace {
 int usage() {
   std::cerr << "usage: tact rules test [FILE]   run every rule's examples\n"
                "       tact rules lint [FILE]   dead patterns, duplicates\n"
+               "       tact rules publish FILE -m MESSAGE [--server URL --token T | --data DIR]\n"
+               "       tact rules history [--json] [--server URL --token T | --data DIR]\n"
+               "       tact rules rollback V [--server URL --token T | --data DIR]\n"
                "FILE defaults to the built-in default rules.\n";
   return 2;
 }
@@ -39,6 +42,7 @@ int lint(const coach::RuleSet& rules, const std::string& name) {
 }  // namespace
 
 int rules_command(const Args& args) {
+  if (!args.empty() && (args[0] == "publish" || args[0] == "history" || args[0] == "rollback")) return rules_admin_command(args);
   if (args.empty() || args.size() > 2) return usage();
   const std::string path = args.size() == 2 ? args[1] : "";
   const std::string name = path.empty() ? "built-in rules" : path;

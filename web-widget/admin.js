@@ -1,0 +1,374 @@
+// The admin rule editor (issue 7): the live pack's rules with search, an editor for one rule
+// that validates and runs the examples as you type, a box to try any sentence, the preview of
+// what a publish would change, and the history with rollback. Token: ?token=JWT (admin).
+import { httpBase, tokenClaims } from './lib/client.js';
+
+const q = new URLSearchParams(location.search);
+const token = q.get('token') || q.get('admin') || '';
+const base = httpBase(q.get('server') || '');
+const ACTS = {
+  customer: ['complaint', 'frustration', 'escalation', 'gratitude', 'resolved'],
+  agent: ['acknowledge', 'apology', 'ownership', 'empathy', 'solution', 'follow_up', 'feedback_request', 'personalization',
+    'blame', 'excuse', 'non_apology', 'dismissive', 'negative_tone'],
+};
+const DEBOUNCE_MS = 300;
+
+const $ = (id) => document.getElementById(id);
+let pack = null;        // the draft: the live pack as edited here
+let liveVersion = 0;    // the version the draft started from (publish's base_version)
+let selected = 0;       // index into pack.rules
+let lastTest = null;    // the latest /test answer
+let lastValidate = null;
+let checkSeq = 0;
+let timer = null;
+
+function h(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(`${base}/api/rules${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let json = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = { error: 'bad_answer', message: `HTTP ${res.status}` };
+  }
+  return { status: res.status, ok: res.ok, json };
+}
+
+function notice(text) {
+  $('notice').hidden = !text;
+  $('notice').textContent = text || '';
+}
+
+const lines = (s) => s.split('\n').map((l) => l.trim()).filter(Boolean);
+
+// --- the rule list -------------------------------------------------------------------------
+
+function matchesSearch(rule, needle) {
+  if (!needle) return true;
+  const hay = [rule.id, rule.act, rule.role, rule.description ?? '', ...(rule.patterns ?? []), ...(rule.unless ?? []),
+    ...(rule.examples?.match ?? []), ...(rule.examples?.no_match ?? [])].join('\n').toLowerCase();
+  return hay.includes(needle);
+}
+
+function badRules() {
+  const bad = new Set();
+  for (const p of lastValidate?.problems ?? []) if (p.rule) bad.add(p.rule);
+  for (const e of lastTest?.examples ?? []) if (!e.passed) bad.add(e.rule);
+  return bad;
+}
+
+function renderList() {
+  const needle = $('search').value.trim().toLowerCase();
+  const bad = badRules();
+  const list = $('rule-list');
+  list.textContent = '';
+  pack.rules.forEach((rule, i) => {
+    if (!matchesSearch(rule, needle)) return;
+    const li = h('li');
+    li.dataset.id = rule.id;
+    if (i === selected) li.classList.add('selected');
+    if (bad.has(rule.id)) li.classList.add('bad');
+    const b = h('button');
+    b.type = 'button';
+    b.append(h('span', 'id', rule.id), h('span', 'act', `${rule.role} · ${rule.act}`));
+    b.addEventListener('click', () => select(i));
+    li.append(b);
+    list.append(li);
+  });
+}
+
+// --- the editor ----------------------------------------------------------------------------
+
+function fillActs(role, act) {
+  const sel = $('f-act');
+  sel.textContent = '';
+  for (const a of ACTS[role] ?? []) sel.append(new Option(a, a, false, a === act));
+}
+
+function select(i) {
+  selected = Math.max(0, Math.min(i, pack.rules.length - 1));
+  const r = pack.rules[selected];
+  if (!r) return;
+  $('editor-title').textContent = `Rule ${r.id}`;
+  $('f-id').value = r.id;
+  $('f-role').value = r.role;
+  fillActs(r.role, r.act);
+  $('f-case').checked = Boolean(r.case_sensitive);
+  $('f-description').value = r.description ?? '';
+  $('f-patterns').value = (r.patterns ?? []).join('\n');
+  $('f-unless').value = (r.unless ?? []).join('\n');
+  $('f-match').value = (r.examples?.match ?? []).join('\n');
+  $('f-no-match').value = (r.examples?.no_match ?? []).join('\n');
+  renderList();
+  renderChecks();
+}
+
+function readForm() {
+  const r = pack.rules[selected];
+  if (!r) return;
+  r.id = $('f-id').value.trim();
+  r.role = $('f-role').value;
+  if (!(ACTS[r.role] ?? []).includes($('f-act').value)) fillActs(r.role, r.act);
+  r.act = $('f-act').value;
+  if ($('f-case').checked) r.case_sensitive = true;
+  else delete r.case_sensitive;
+  const d = $('f-description').value.trim();
+  if (d) r.description = d;
+  else delete r.description;
+  r.patterns = lines($('f-patterns').value);
+  const unless = lines($('f-unless').value);
+  if (unless.length) r.unless = unless;
+  else delete r.unless;
+  r.examples = { match: lines($('f-match').value), no_match: lines($('f-no-match').value) };
+  $('editor-title').textContent = `Rule ${r.id}`;
+}
+
+function edited() {
+  readForm();
+  scheduleCheck();
+}
+
+function scheduleCheck() {
+  $('publish-btn').disabled = true;
+  $('status').textContent = 'checking…';
+  clearTimeout(timer);
+  timer = setTimeout(check, DEBOUNCE_MS);
+}
+
+// Validates the draft and runs every example (and the sentence being tried) against it.
+async function check() {
+  const seq = ++checkSeq;
+  const texts = $('try-text').value.trim() ? [{ role: $('try-role').value, text: $('try-text').value }] : [];
+  const [v, t] = await Promise.all([api('POST', '/validate', { pack }), api('POST', '/test', { pack, texts })]);
+  if (seq !== checkSeq) return; // a newer edit is being checked
+  if (!v.ok || !t.ok) {
+    notice(`The server refused the check: ${(v.ok ? t : v).json.message ?? ''}`);
+    return;
+  }
+  notice('');
+  lastValidate = v.json;
+  lastTest = t.json;
+  const failed = t.json.failed ?? 0;
+  const problems = v.json.problems?.length ?? 0;
+  $('status').textContent = problems ? `${problems} problem${problems === 1 ? '' : 's'}`
+    : failed ? `${failed} failing example${failed === 1 ? '' : 's'}` : `valid · ${t.json.passed} examples pass`;
+  $('publish-btn').disabled = problems > 0 || failed > 0;
+  renderChecks();
+  renderList();
+  renderTry();
+}
+
+function renderChecks() {
+  const r = pack.rules[selected];
+  const probs = $('problems');
+  probs.textContent = '';
+  for (const p of lastValidate?.problems ?? []) {
+    if (p.rule && p.rule !== r?.id) continue;
+    const where = p.position !== undefined ? ` (at position ${p.position})` : '';
+    probs.append(h('li', '', `${p.rule ? '' : 'pack: '}${p.field}: ${p.reason}${where}`));
+  }
+  const ex = $('examples');
+  ex.textContent = '';
+  const mine = (lastTest?.examples ?? []).filter((e) => e.rule === r?.id);
+  const bad = mine.filter((e) => !e.passed).length;
+  $('example-summary').textContent = mine.length ? `${mine.length - bad} pass, ${bad} fail` : '';
+  for (const e of mine) {
+    const li = h('li', e.passed ? 'pass' : 'fail');
+    li.dataset.text = e.text;
+    li.append(h('span', 'verdict', e.passed ? '✓' : '✗'),
+      `${e.must_match ? 'matches' : 'does not match'}: “${e.text}”${e.passed ? '' : e.must_match ? ' — but it does not' : ' — but it does'}`);
+    ex.append(li);
+  }
+}
+
+function renderTry() {
+  const out = $('try-result');
+  out.textContent = '';
+  const row = lastTest?.texts?.[0];
+  if (!row) return;
+  const acts = h('div', '', 'Acts: ');
+  if (!row.acts.length) acts.append(h('span', 'muted', 'none'));
+  for (const a of row.acts) acts.append(h('span', 'chip', a));
+  out.append(acts);
+  if (row.rules?.length) out.append(h('div', 'muted', `Rules: ${row.rules.join(', ')}`));
+  if (row.flags?.length) {
+    const flags = h('div', '', 'Flags: ');
+    for (const f of row.flags) flags.append(h('span', 'chip flag', f.kind));
+    out.append(flags);
+  }
+}
+
+// --- templates ---------------------------------------------------------------------------
+
+function templatesEdited() {
+  try {
+    const t = JSON.parse($('f-templates').value);
+    if (!Array.isArray(t)) throw new Error('templates must be a JSON array');
+    pack.templates = t;
+    $('templates-error').textContent = '';
+    scheduleCheck();
+  } catch (e) {
+    $('templates-error').textContent = `Not applied: ${e.message}`;
+  }
+}
+
+// --- preview, publish, history -----------------------------------------------------------
+
+function chips(parent, items, cls) {
+  for (const a of items) parent.append(h('span', `chip ${cls}`, a));
+}
+
+async function preview() {
+  const out = $('preview');
+  out.textContent = 'Re-annotating recent and sample messages…';
+  const r = await api('POST', '/preview', { pack });
+  out.textContent = '';
+  if (!r.ok) {
+    out.append(h('p', 'error', r.json.message ?? 'refused'));
+    return;
+  }
+  const p = r.json;
+  out.append(h('p', 'summary', `${p.changed} of ${p.messages} messages (${p.conversations} conversations) would change.`));
+  const counts = h('div', 'counts');
+  for (const [act, c] of Object.entries(p.acts)) {
+    if (c.added) counts.append(h('span', 'chip added', `+${c.added} ${act}`));
+    if (c.removed) counts.append(h('span', 'chip removed', `−${c.removed} ${act}`));
+  }
+  for (const [kind, c] of Object.entries(p.flags)) {
+    if (c.added) counts.append(h('span', 'chip flag', `+${c.added} ${kind} flag`));
+    if (c.removed) counts.append(h('span', 'chip flag', `−${c.removed} ${kind} flag`));
+  }
+  out.append(counts);
+  const list = h('ol', 'changes');
+  for (const c of p.changes.slice(0, 50)) {
+    const li = h('li', 'change');
+    li.append(h('span', 'muted', `${c.source} ${c.message_id} · ${c.role}`), h('span', 'text', c.text));
+    chips(li, c.acts_added.map((a) => `+${a}`), 'added');
+    chips(li, c.acts_removed.map((a) => `−${a}`), 'removed');
+    chips(li, c.flags_added.map((f) => `+${f} flag`), 'flag');
+    chips(li, c.flags_removed.map((f) => `−${f} flag`), 'flag');
+    list.append(li);
+  }
+  out.append(list);
+  if (p.changes.length > 50) out.append(h('p', 'muted', `and ${p.changed - 50} more`));
+}
+
+async function publish() {
+  const message = $('publish-message').value.trim();
+  const result = $('publish-result');
+  if (!message) {
+    result.textContent = 'Say what changed first.';
+    $('publish-message').focus();
+    return;
+  }
+  $('publish-btn').disabled = true;
+  const r = await api('POST', '/publish', { pack, message, base_version: liveVersion });
+  if (r.ok) {
+    result.textContent = `Published version ${r.json.version} (${r.json.rules_version}); it is live now.`;
+    $('publish-message').value = '';
+    await load(r.json.version);
+    return;
+  }
+  const reasons = [...(r.json.problems ?? []).map((p) => `${p.rule ?? 'pack'} ${p.field}: ${p.reason}`),
+    ...(r.json.failures ?? []).map((f) => `${f.rule}: “${f.text}”`)];
+  result.textContent = `Refused: ${r.json.message}${reasons.length ? ' — ' + reasons.slice(0, 5).join('; ') : ''}`;
+  $('publish-btn').disabled = false;
+}
+
+async function rollback(version) {
+  if (!confirm(`Make version ${version} live again?`)) return;
+  const r = await api('POST', '/rollback', { version, base_version: liveVersion });
+  $('publish-result').textContent = r.ok ? `Version ${version} is live again.` : `Refused: ${r.json.message}`;
+  await load();
+}
+
+async function renderHistory() {
+  const [v, a] = await Promise.all([api('GET', '/versions'), api('GET', '/audit')]);
+  const list = $('history');
+  list.textContent = '';
+  if (!v.ok) return;
+  const byVersion = new Map();
+  for (const e of a.ok ? a.json.audit : []) if (e.action === 'rollback') byVersion.set(e.version, e);
+  for (const ver of [...v.json.versions].reverse()) {
+    const li = h('li', ver.live ? 'live' : '');
+    li.dataset.version = ver.version;
+    const when = new Date(ver.at).toLocaleString();
+    li.append(`v${ver.version}${ver.live ? ' (live)' : ''} · ${ver.author_name || ver.author} · ${when} — ${ver.message}`);
+    if (!ver.live) {
+      const b = h('button', 'btn secondary', 'Roll back to this');
+      b.type = 'button';
+      b.addEventListener('click', () => rollback(ver.version));
+      li.append(b);
+    }
+    list.append(li);
+  }
+  const changes = a.ok ? a.json.audit.length : 0;
+  list.setAttribute('aria-label', `${v.json.versions.length} versions, ${changes} changes`);
+}
+
+// --- start -------------------------------------------------------------------------------
+
+async function load(keepRuleId) {
+  const r = await api('GET', '/live');
+  if (!r.ok) {
+    $('status').textContent = 'not available';
+    notice(r.status === 401 ? `This page needs an admin token (?token=…): ${r.json.message}` : r.json.message ?? 'cannot load the rules');
+    return;
+  }
+  const current = pack?.rules?.[selected]?.id;
+  pack = r.json.pack;
+  liveVersion = r.json.version;
+  $('base').textContent = `Editing from live version ${liveVersion} (${r.json.rules_version}).`;
+  $('f-templates').value = JSON.stringify(pack.templates ?? [], null, 1);
+  const keep = pack.rules.findIndex((x) => x.id === current);
+  select(keepRuleId !== undefined && keep >= 0 ? keep : Math.max(keep, 0));
+  $('preview').textContent = '';
+  await Promise.all([check(), renderHistory()]);
+}
+
+function start() {
+  const claims = tokenClaims(token);
+  $('who').textContent = claims ? `${claims.name || claims.sub} (${claims.role})` : '';
+  if (!token) {
+    notice('Open this page with ?token=… (an admin token: `tact token --role admin --sub you`).');
+    $('status').textContent = 'no token';
+    return;
+  }
+  for (const id of ['f-id', 'f-description', 'f-patterns', 'f-unless', 'f-match', 'f-no-match']) $(id).addEventListener('input', edited);
+  for (const id of ['f-role', 'f-act', 'f-case']) $(id).addEventListener('change', edited);
+  $('f-templates').addEventListener('input', templatesEdited);
+  $('search').addEventListener('input', renderList);
+  $('try-text').addEventListener('input', scheduleCheck);
+  $('try-role').addEventListener('change', scheduleCheck);
+  $('try-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    check();
+  });
+  $('preview-btn').addEventListener('click', preview);
+  $('publish-btn').addEventListener('click', publish);
+  $('new-rule').addEventListener('click', () => {
+    pack.rules.push({ id: `new.rule-${pack.rules.length + 1}`, act: 'apology', role: 'agent', patterns: ['\\bexample\\b'],
+      examples: { match: [], no_match: [] } });
+    select(pack.rules.length - 1);
+    scheduleCheck();
+  });
+  $('delete-rule').addEventListener('click', () => {
+    if (!pack.rules[selected] || !confirm(`Delete rule ${pack.rules[selected].id} from the draft?`)) return;
+    pack.rules.splice(selected, 1);
+    select(Math.min(selected, pack.rules.length - 1));
+    scheduleCheck();
+  });
+  load();
+}
+
+start();
