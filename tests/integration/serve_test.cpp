@@ -169,7 +169,13 @@ TEST_CASE("a frame over --max-message is refused with close code 1009") {
   // Close code 1009 is sent; when the client is still writing the rest of its frame, the
   // server's hang-up can reset the connection before the client reads it.
   CHECK((customer.closed_code() == 1009 || customer.closed_code() == -2));
-  CHECK(http_request(server.port(), "GET", "/metrics").body.find("tact_errors_total{code=\"too_large\"} 1") != std::string::npos);
+  // The client may see the reset before the server has counted the refusal: poll for up to 5 s.
+  bool counted = false;
+  for (int i = 0; i < 50 && !counted; ++i) {
+    counted = http_request(server.port(), "GET", "/metrics").body.find("tact_errors_total{code=\"too_large\"} 1") != std::string::npos;
+    if (!counted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(counted);
   WsClient other(server.port(), token(UserRole::customer, "eve", "Eve"));  // the server lives on
   REQUIRE(other.recv_type("hello"));
   other.send(msg("short", "s1"));
