@@ -62,6 +62,15 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 void http_session::upgrade() {
   const auto& req = parser_->get();
   if (request_path(req) != "/ws") return send(error_response(req, http::status::not_found, "not_found", "WebSockets are at /ws"));
+  const auto& allowed = ctx_.limits.allowed_origins;
+  if (auto origin = req.find(http::field::origin); !allowed.empty() && origin != req.end() &&
+                                                   std::find(allowed.begin(), allowed.end(), origin->value()) == allowed.end()) {
+    log_event("origin_refused", {{"origin", std::string(origin->value().substr(0, 256))}});
+    ctx_.metrics.count_error("bad_origin");
+    auto res = error_response(req, http::status::forbidden, "bad_origin", "this Origin may not open a WebSocket here");
+    res.keep_alive(false);
+    return send(std::move(res));
+  }
   auto check = authenticate(req, ctx_.routes.secret, ctx_.routes.now_ms() / 1000);
   if (!check.claims) {
     log_event("token_refused", {{"error", check.error}});

@@ -61,7 +61,11 @@ void post_event(const Request& req, RouteContext& ctx, const Respond& respond, c
     return respond(error_response(req, http::status::bad_request, "bad_field", "\"text\" must be a non-empty string"));
   std::int64_t at = ctx.now_ms();
   if (auto at_it = body.find("at"); at_it != body.end()) {
-    if (!at_it->is_number_integer()) return respond(error_response(req, http::status::bad_request, "bad_field", "\"at\" must be ms since the epoch"));
+    // Between 1970 and 9999: the coach subtracts and formats times, which must not overflow.
+    constexpr std::int64_t kMaxAt = 253402300799999;
+    const bool in_range = at_it->is_number_unsigned() ? at_it->get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxAt)
+                                                      : at_it->is_number_integer() && at_it->get<std::int64_t>() >= 0;
+    if (!in_range) return respond(error_response(req, http::status::bad_request, "bad_field", "\"at\" must be ms since the epoch (1970..9999)"));
     at = at_it->get<std::int64_t>();
   }
   // Only what the answer needs is captured: the request may be gone when it is stored.

@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <openssl/sha.h>
+#include <sys/resource.h>
 
 #include "log.hpp"
 #include "pack_loader.hpp"
@@ -59,6 +60,17 @@ struct Runtime {
   }
 };
 
+// A full disk or a file size limit must fail the write (EFBIG), not kill the server; and many
+// idle connections need more descriptors than the usual soft limit of 1024.
+void harden_process() {
+  std::signal(SIGXFSZ, SIG_IGN);
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+}
+
 bool parse_listen(const std::string& s, net::ip::tcp::endpoint& ep) {
   const auto colon = s.rfind(':');
   if (colon == std::string::npos) return false;
@@ -108,6 +120,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     err << "tact serve: --listen wants ADDRESS:PORT, e.g. 127.0.0.1:8080, not \"" << o.listen << "\"\n";
     return 2;
   }
+  harden_process();
   if (!ensure_dir(o.data_dir, err)) return 1;
   auto secret = load_secret(o.data_dir, err);
   if (!secret) return 1;

@@ -1,6 +1,8 @@
 #pragma once
 // What every session shares: the relay, the routes' context, and the per-connection limits.
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "routes.hpp"
 
@@ -11,6 +13,9 @@ struct SessionLimits {
   std::size_t max_admin_body = 1 << 20;  // bytes per HTTP body under /api/rules (whole rule packs)
   std::size_t send_queue = 1024;    // frames queued per connection before it is dropped
   double rate = 200;                // frames per second per connection (bursts of twice that)
+  // WebSocket upgrades whose Origin header is none of these get 403; empty: any Origin. A
+  // request without Origin (not from a browser) is always let through.
+  std::vector<std::string> allowed_origins;
 };
 
 struct ServerContext {

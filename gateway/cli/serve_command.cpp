@@ -10,7 +10,7 @@ namespace {
 const char* kUsage =
     "usage: tact serve [--listen 127.0.0.1:8080] [--threads N] [--data DIR] [--rules FILE]\n"
     "                  [--max-message 16384] [--static DIR] [--send-queue 1024] [--rate 200]\n"
-    "                  [--health-every 2000]\n"
+    "                  [--health-every 2000] [--allowed-origin https://chat.example.com]...\n"
     "                  [--max-admin-body 1048576] [--max-rules 2000] [--max-pattern 2000]\n"
     "                  [--rules-memory 67108864] [--preview-limit 500]\n"
     "--rules FILE seeds the first rule version when the data dir has none; later starts use the\n"
@@ -46,6 +46,7 @@ int serve_command(const Args& args) {
     else if (a == "--max-message") ok = number(v, 64, 16 << 20, n), o.limits.max_message = static_cast<std::size_t>(n);
     else if (a == "--send-queue") ok = number(v, 1, 1 << 20, n), o.limits.send_queue = static_cast<std::size_t>(n);
     else if (a == "--rate") ok = number(v, 0, 1 << 24, n), o.limits.rate = static_cast<double>(n);
+    else if (a == "--allowed-origin") o.limits.allowed_origins.push_back(v);
     else if (a == "--health-every") ok = number(v, 10, 3600000, n), o.health_every_ms = static_cast<int>(n);
     else if (a == "--max-admin-body") ok = number(v, 1024, 64 << 20, n), o.limits.max_admin_body = static_cast<std::size_t>(n);
     else if (a == "--max-rules") ok = number(v, 1, 100000, n), o.admin.compile.pack.max_rules = static_cast<std::size_t>(n);

@@ -39,6 +39,7 @@ class ServerProcess {
   ServerProcess(const std::string& data_dir, std::vector<std::string> extra = {});
   ~ServerProcess();
   unsigned short port() const { return port_; }
+  int pid() const { return pid_; }
   void kill9();
   int terminate();  // SIGTERM; returns the exit status
 

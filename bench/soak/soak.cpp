@@ -1,0 +1,131 @@
+// bench_soak: a real `tact serve` (temp data dir, loopback) under customer + agent traffic for
+// a long time. First the maximum: every conversation answers as fast as it can for --probe
+// seconds; then --minutes at --rate coached messages per second (default: half that maximum).
+// Prints the server's RSS at the start and the end and, each minute, the messages, p50 and p99
+// latency (customer send -> agent coach event) and RSS: memory should stay flat, latency steady.
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "traffic.hpp"
+
+namespace {
+
+const std::string kSecret = "bench-soak-secret-0123456789abcdef";
+
+long rss_kb(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  const int pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    setenv("TACT_SECRET", kSecret.c_str(), 1);
+    execl(bin.c_str(), bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data", dir.c_str(), "--rate", "0", "--send-queue",
+          "4096", "--threads", "2", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  const std::string marker = "listening on http://127.0.0.1:";
+  for (;;) {
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, 30000) <= 0) return -1;
+    auto n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) return -1;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (auto at = out.find(marker); at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos) {
+      port = static_cast<unsigned short>(std::stoi(out.substr(at + marker.size())));
+      return pid;  // its stdout stays unread: it prints nothing more there
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string bin = TACT_BIN;
+  int minutes = 10, conversations = 200, probe = 10;
+  double rate = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--tact") bin = argv[i + 1];
+    else if (a == "--minutes") minutes = std::clamp(std::atoi(argv[i + 1]), 1, 24 * 60);
+    else if (a == "--rate") rate = std::max(0.0, std::atof(argv[i + 1]));
+    else if (a == "--conversations") conversations = std::clamp(std::atoi(argv[i + 1]), 1, 5000);
+    else if (a == "--probe") probe = std::clamp(std::atoi(argv[i + 1]), 1, 120);
+  }
+  const auto dir = std::filesystem::temp_directory_path() / ("tact-soak-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  unsigned short port = 0;
+  const int pid = spawn_tact(bin, dir.string(), port);
+  if (pid < 0) {
+    std::fprintf(stderr, "bench_soak: cannot start %s serve\n", bin.c_str());
+    return 1;
+  }
+  using tact::bench::Traffic;
+  using tact::bench::TrafficOptions;
+  boost::asio::io_context ioc;
+  int status = 0;
+  if (rate <= 0) {
+    Traffic max(ioc, TrafficOptions{port, kSecret, conversations, "max", 0});
+    if (!max.connect()) return std::fprintf(stderr, "bench_soak: cannot connect\n"), 1;
+    max.start();
+    ioc.run_for(std::chrono::seconds(1));
+    const auto before = max.coached();
+    ioc.run_for(std::chrono::seconds(probe));
+    const double measured = static_cast<double>(max.coached() - before) / probe;
+    rate = measured / 2;
+    std::printf("bench_soak: maximum %.0f coached msgs/s over %d s with %d conversations; soaking at half: %.0f msgs/s\n", measured,
+                probe, conversations, rate);
+    max.close();
+    ioc.run_for(std::chrono::milliseconds(500));
+  }
+  Traffic soak(ioc, TrafficOptions{port, kSecret, conversations, "soak", rate});
+  if (!soak.connect()) return std::fprintf(stderr, "bench_soak: cannot connect\n"), 1;
+  soak.start();
+  ioc.run_for(std::chrono::seconds(2));  // warm up
+  soak.take_latencies();
+  const long rss_start = rss_kb(pid);
+  std::printf("bench_soak: %d min at %.0f msgs/s, %d conversations; server RSS at start %ld KiB\n", minutes, rate, conversations,
+              rss_start);
+  std::printf("minute  msgs/s     p50 us     p99 us   max us   RSS KiB\n");
+  std::fflush(stdout);
+  std::vector<double> p99s;
+  for (int m = 1; m <= minutes; ++m) {
+    const auto before = soak.coached();
+    ioc.run_for(std::chrono::minutes(1));
+    auto lat = soak.take_latencies();
+    p99s.push_back(tact::bench::percentile(lat, 0.99));
+    std::printf("%6d %7.0f %10.0f %10.0f %8.0f %9ld\n", m, static_cast<double>(soak.coached() - before) / 60,
+                tact::bench::percentile(lat, 0.5), p99s.back(), tact::bench::percentile(lat, 1.0), rss_kb(pid));
+    std::fflush(stdout);
+  }
+  const long rss_end = rss_kb(pid);
+  std::printf("bench_soak: RSS start %ld KiB, end %ld KiB (%+.1f%%); p99 first minute %.0f us, last %.0f us; errors %llu, disconnects %llu\n",
+              rss_start, rss_end, 100.0 * static_cast<double>(rss_end - rss_start) / static_cast<double>(std::max(rss_start, 1L)),
+              p99s.front(), p99s.back(), static_cast<unsigned long long>(soak.errors()),
+              static_cast<unsigned long long>(soak.disconnects()));
+  soak.close();
+  ioc.run_for(std::chrono::milliseconds(200));
+  kill(pid, SIGTERM);
+  waitpid(pid, &status, 0);
+  std::filesystem::remove_all(dir);
+  return 0;
+}
