@@ -1,6 +1,7 @@
 #include "traffic.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "jwt.hpp"
 
@@ -111,7 +112,10 @@ Traffic::Traffic(net::io_context& ioc, TrafficOptions o) : ioc_(ioc), o_(std::mo
 bool Traffic::connect(std::chrono::milliseconds timeout) {
   pairs_.resize(static_cast<std::size_t>(o_.conversations));
   int ready = 0, failed = 0;
-  auto done = [&](beast::error_code ec) { ec ? ++failed : ++ready; };
+  auto done = [&](beast::error_code ec) {
+    if (ec) std::fprintf(stderr, "traffic: cannot connect: %s\n", ec.message().c_str());
+    ec ? ++failed : ++ready;
+  };
   auto on_end = [this](beast::error_code) { ++disconnects_; };
   const auto deadline = Clock::now() + timeout;
   auto wait_for = [&](int n) {

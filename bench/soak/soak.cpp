@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include <poll.h>
@@ -83,18 +84,20 @@ int main(int argc, char** argv) {
   using tact::bench::TrafficOptions;
   boost::asio::io_context ioc;
   int status = 0;
+  // Lives until the end: its connections' handlers may still run after close().
+  std::unique_ptr<Traffic> max;
   if (rate <= 0) {
-    Traffic max(ioc, TrafficOptions{port, kSecret, conversations, "max", 0});
-    if (!max.connect()) return std::fprintf(stderr, "bench_soak: cannot connect\n"), 1;
-    max.start();
+    max = std::make_unique<Traffic>(ioc, TrafficOptions{port, kSecret, conversations, "max", 0});
+    if (!max->connect()) return std::fprintf(stderr, "bench_soak: cannot connect\n"), 1;
+    max->start();
     ioc.run_for(std::chrono::seconds(1));
-    const auto before = max.coached();
+    const auto before = max->coached();
     ioc.run_for(std::chrono::seconds(probe));
-    const double measured = static_cast<double>(max.coached() - before) / probe;
+    const double measured = static_cast<double>(max->coached() - before) / probe;
     rate = measured / 2;
     std::printf("bench_soak: maximum %.0f coached msgs/s over %d s with %d conversations; soaking at half: %.0f msgs/s\n", measured,
                 probe, conversations, rate);
-    max.close();
+    max->close();
     ioc.run_for(std::chrono::milliseconds(500));
   }
   Traffic soak(ioc, TrafficOptions{port, kSecret, conversations, "soak", rate});
