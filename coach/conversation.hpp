@@ -43,11 +43,13 @@ struct Flag {
 struct HealthReason {
   int delta = 0;     // points taken off (negative) from 100
   std::string text;  // "no apology after complaint at 10:02"
+  friend bool operator==(const HealthReason&, const HealthReason&) = default;
 };
 
 struct Health {
   int score = 100;  // 0..100
   std::vector<HealthReason> reasons;
+  friend bool operator==(const Health&, const Health&) = default;
 };
 
 struct Suggestion {

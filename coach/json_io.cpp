@@ -2,68 +2,102 @@
 
 namespace tact::coach {
 
-void to_json(nlohmann::json& j, const Span& s) {
-  j = nlohmann::json{{"begin", s.begin}, {"end", s.end}, {"act", s.act}, {"rule", s.rule}};
+void write_json(JsonWriter& w, const Span& s) {
+  w.begin_object().key("begin").value(s.begin).key("end").value(s.end).key("act").value(s.act).key("rule").value(s.rule).end_object();
 }
 
-void to_json(nlohmann::json& j, const Annotation& a) {
-  j = nlohmann::json{{"acts", a.acts}, {"rules", a.rules}, {"spans", a.spans}};
+namespace {
+void annotation_fields(JsonWriter& w, const Annotation& a) {
+  w.key("acts");
+  write_json(w, a.acts);
+  w.key("rules");
+  write_json(w, a.rules);
+  w.key("spans");
+  write_json(w, a.spans);
 }
+}  // namespace
+
+void write_json(JsonWriter& w, const Annotation& a) {
+  w.begin_object();
+  annotation_fields(w, a);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const Flag& f) {
+  w.begin_object().key("kind").value(f.kind);
+  if (f.span) w.key("begin").value(f.span->begin).key("end").value(f.span->end);
+  w.key("why").value(f.why).key("try_instead").value(f.try_instead).end_object();
+}
+
+void write_json(JsonWriter& w, const StepState& s) {
+  w.begin_object().key("step").value(s.step).key("status").value(to_string(s.status));
+  if (!s.message_id.empty()) w.key("message_id").value(s.message_id);
+  if (!s.why.empty()) w.key("why").value(s.why);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const HealthReason& r) {
+  w.begin_object().key("delta").value(r.delta).key("text").value(r.text).end_object();
+}
+
+void write_json(JsonWriter& w, const Health& h) {
+  w.begin_object().key("score").value(h.score).key("reasons");
+  write_json(w, h.reasons);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const Suggestion& s) {
+  w.begin_object().key("step").value(s.step).key("text").value(s.text).end_object();
+}
+
+void write_json(JsonWriter& w, const Details& d) {
+  w.begin_object();
+  if (!d.name.empty()) w.key("name").value(d.name);
+  if (!d.order.empty()) w.key("order").value(d.order);
+  if (!d.product.empty()) w.key("product").value(d.product);
+  if (!d.problem.empty()) w.key("problem").value(d.problem);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const MessageResult& m) {
+  w.begin_object();
+  annotation_fields(w, m.annotation);
+  w.key("flags");
+  write_json(w, m.flags);
+  if (m.sentiment) w.key("sentiment").value(*m.sentiment);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const Snapshot& s) {
+  w.begin_object().key("checklist").begin_object();
+  for (const auto& st : s.checklist) w.key(st.step).value(to_string(st.status));
+  w.end_object().key("steps");
+  write_json(w, s.checklist);
+  w.key("round").value(s.round).key("details");
+  write_json(w, s.details);
+  w.key("sentiment");
+  if (s.sentiment.empty()) w.null();
+  else w.value(s.sentiment.back());
+  w.key("sentiment_history");
+  write_json(w, s.sentiment);
+  w.key("trend").value(s.trend).key("escalated").value(s.escalated).key("waiting_ms").value(s.waiting_ms).key("health");
+  write_json(w, s.health);
+  w.key("suggestions");
+  write_json(w, s.suggestions);
+  w.end_object();
+}
+
+void to_json(nlohmann::json& j, const Span& s) { j = to_json_value(s); }
+void to_json(nlohmann::json& j, const Annotation& a) { j = to_json_value(a); }
+void to_json(nlohmann::json& j, const Flag& f) { j = to_json_value(f); }
+void to_json(nlohmann::json& j, const StepState& s) { j = to_json_value(s); }
+void to_json(nlohmann::json& j, const HealthReason& r) { j = to_json_value(r); }
+void to_json(nlohmann::json& j, const Health& h) { j = to_json_value(h); }
+void to_json(nlohmann::json& j, const Suggestion& s) { j = to_json_value(s); }
+void to_json(nlohmann::json& j, const Details& d) { j = to_json_value(d); }
+void to_json(nlohmann::json& j, const MessageResult& m) { j = to_json_value(m); }
+void to_json(nlohmann::json& j, const Snapshot& s) { j = to_json_value(s); }
 
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
-}  // namespace tact::coach
-
-namespace tact::coach {
-
-void to_json(nlohmann::json& j, const Flag& f) {
-  j = nlohmann::json{{"kind", f.kind}, {"why", f.why}, {"try_instead", f.try_instead}};
-  if (f.span) {
-    j["begin"] = f.span->begin;
-    j["end"] = f.span->end;
-  }
-}
-
-void to_json(nlohmann::json& j, const StepState& s) {
-  j = nlohmann::json{{"step", s.step}, {"status", to_string(s.status)}};
-  if (!s.message_id.empty()) j["message_id"] = s.message_id;
-  if (!s.why.empty()) j["why"] = s.why;
-}
-
-void to_json(nlohmann::json& j, const HealthReason& r) { j = nlohmann::json{{"delta", r.delta}, {"text", r.text}}; }
-
-void to_json(nlohmann::json& j, const Health& h) { j = nlohmann::json{{"score", h.score}, {"reasons", h.reasons}}; }
-
-void to_json(nlohmann::json& j, const Suggestion& s) { j = nlohmann::json{{"step", s.step}, {"text", s.text}}; }
-
-void to_json(nlohmann::json& j, const Details& d) {
-  j = nlohmann::json::object();
-  if (!d.name.empty()) j["name"] = d.name;
-  if (!d.order.empty()) j["order"] = d.order;
-  if (!d.product.empty()) j["product"] = d.product;
-  if (!d.problem.empty()) j["problem"] = d.problem;
-}
-
-void to_json(nlohmann::json& j, const MessageResult& m) {
-  to_json(j, m.annotation);
-  j["flags"] = m.flags;
-  if (m.sentiment) j["sentiment"] = *m.sentiment;
-}
-
-void to_json(nlohmann::json& j, const Snapshot& s) {
-  nlohmann::json checklist = nlohmann::json::object();
-  for (const auto& st : s.checklist) checklist[st.step] = to_string(st.status);
-  j = nlohmann::json{{"checklist", checklist},
-                     {"steps", s.checklist},
-                     {"round", s.round},
-                     {"details", s.details},
-                     {"sentiment", s.sentiment.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.sentiment.back())},
-                     {"sentiment_history", s.sentiment},
-                     {"trend", s.trend},
-                     {"escalated", s.escalated},
-                     {"waiting_ms", s.waiting_ms},
-                     {"health", s.health},
-                     {"suggestions", s.suggestions}};
-}
 
 }  // namespace tact::coach

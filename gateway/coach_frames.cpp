@@ -4,50 +4,82 @@
 
 namespace tact::gateway {
 
-using nlohmann::json;
+using coach::JsonWriter;
 
 namespace {
-json sentiment_of(const coach::Snapshot& snap) {
-  return snap.sentiment.empty() ? json(nullptr) : json(snap.sentiment.back());
+void sentiment_of(JsonWriter& w, const coach::Snapshot& snap) {
+  if (snap.sentiment.empty()) w.null();
+  else w.value(snap.sentiment.back());
 }
 }  // namespace
 
-json coach_payload(const std::string& conversation, const std::string& message_id, coach::Role role,
-                   const coach::MessageResult& result, const coach::Snapshot& snap, const std::string& rules_version) {
-  return json{{"conversation", conversation},
-              {"message_id", message_id},
-              {"role", coach::to_string(role)},
-              {"acts", result.annotation.acts},
-              {"spans", result.annotation.spans},
-              {"flags", result.flags},
-              {"checklist", snap.checklist},
-              {"health", snap.health},
-              {"suggestions", snap.suggestions},
-              {"details", snap.details},
-              {"sentiment", sentiment_of(snap)},
-              {"trend", snap.trend},
-              {"waiting_ms", snap.waiting_ms},
-              {"round", snap.round},
-              {"escalated", snap.escalated},
-              {"rules_version", rules_version}};
+std::string coach_payload(const std::string& conversation, const std::string& message_id, coach::Role role,
+                          const coach::MessageResult& result, const coach::Snapshot& snap, const std::string& rules_version) {
+  JsonWriter w(4096);
+  w.begin_object().key("conversation").value(conversation).key("message_id").value(message_id);
+  w.key("role").value(coach::to_string(role)).key("acts");
+  write_json(w, result.annotation.acts);
+  w.key("spans");
+  write_json(w, result.annotation.spans);
+  w.key("flags");
+  write_json(w, result.flags);
+  w.key("checklist");
+  write_json(w, snap.checklist);
+  w.key("health");
+  write_json(w, snap.health);
+  w.key("suggestions");
+  write_json(w, snap.suggestions);
+  w.key("details");
+  write_json(w, snap.details);
+  w.key("sentiment");
+  sentiment_of(w, snap);
+  w.key("trend").value(snap.trend).key("waiting_ms").value(snap.waiting_ms).key("round").value(snap.round);
+  w.key("escalated").value(snap.escalated).key("rules_version").value(rules_version).end_object();
+  return w.take();
 }
 
-json health_event(const std::string& conversation, const coach::Snapshot& snap, const std::string& agent, bool open) {
-  return json{{"type", "health"},
-              {"conversation", conversation},
-              {"score", snap.health.score},
-              {"reasons", snap.health.reasons},
-              {"sentiment", sentiment_of(snap)},
-              {"trend", snap.trend},
-              {"waiting_ms", snap.waiting_ms},
-              {"agent", agent},
-              {"open", open}};
+std::string coach_event(const std::string& payload) {
+  std::string out;
+  out.reserve(payload.size() + 16);
+  out += "{\"type\":\"coach\",";
+  out.append(payload, 1);
+  return out;
 }
 
-std::string health_key(const coach::Snapshot& snap) { return coach::dump(json(snap.health)); }
+std::string message_event(const std::string& conversation, const std::string& id, std::int64_t seq, coach::Role role,
+                          const std::string& from, const std::string& text, std::int64_t at) {
+  JsonWriter w(text.size() + 160);
+  w.begin_object().key("type").value("message").key("conversation").value(conversation).key("id").value(id);
+  w.key("seq").value(seq).key("role").value(coach::to_string(role)).key("from").value(from).key("text").value(text);
+  w.key("at").value(at).end_object();
+  return w.take();
+}
 
-json draft_check_event(const std::string& conversation, const std::vector<coach::Flag>& flags) {
-  return json{{"type", "draft_check"}, {"conversation", conversation}, {"flags", flags}};
+std::string ack_event(const std::string& client_id, const std::string& conversation, const std::string& id, std::int64_t seq) {
+  JsonWriter w(128);
+  w.begin_object().key("type").value("ack").key("client_id").value(client_id).key("conversation").value(conversation);
+  w.key("id").value(id).key("seq").value(seq).end_object();
+  return w.take();
+}
+
+std::string health_event(const std::string& conversation, const coach::Snapshot& snap, const std::string& agent, bool open) {
+  JsonWriter w(512);
+  w.begin_object().key("type").value("health").key("conversation").value(conversation);
+  w.key("score").value(snap.health.score).key("reasons");
+  write_json(w, snap.health.reasons);
+  w.key("sentiment");
+  sentiment_of(w, snap);
+  w.key("trend").value(snap.trend).key("waiting_ms").value(snap.waiting_ms).key("agent").value(agent);
+  w.key("open").value(open).end_object();
+  return w.take();
+}
+
+std::string draft_check_event(const std::string& conversation, const std::vector<coach::Flag>& flags) {
+  JsonWriter w(512);
+  w.begin_object().key("type").value("draft_check").key("conversation").value(conversation).key("flags");
+  write_json(w, flags);
+  w.end_object();
+  return w.take();
 }
 
 }  // namespace tact::gateway

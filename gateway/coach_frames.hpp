@@ -1,27 +1,31 @@
 #pragma once
-// The server -> client events of docs/protocol.md that carry coaching, built from the coach's
-// values. No state, no I/O.
+// The server -> client events of docs/protocol.md that carry coaching, written straight to JSON
+// text from the coach's values (they go out with every message). No state, no I/O.
 #include <cstdint>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "conversation.hpp"
 
 namespace tact::gateway {
 
 // The `coach` event without "type": what is stored with the message.
-nlohmann::json coach_payload(const std::string& conversation, const std::string& message_id, coach::Role role,
-                             const coach::MessageResult& result, const coach::Snapshot& snap,
-                             const std::string& rules_version);
+std::string coach_payload(const std::string& conversation, const std::string& message_id, coach::Role role,
+                          const coach::MessageResult& result, const coach::Snapshot& snap, const std::string& rules_version);
+// {"type":"coach",...} from the payload above.
+std::string coach_event(const std::string& payload);
+
+// {"type":"message","conversation","id","seq","role","from","text","at"}
+std::string message_event(const std::string& conversation, const std::string& id, std::int64_t seq, coach::Role role,
+                          const std::string& from, const std::string& text, std::int64_t at);
+
+// {"type":"ack","client_id","conversation","id","seq"}
+std::string ack_event(const std::string& client_id, const std::string& conversation, const std::string& id, std::int64_t seq);
 
 // {"type":"health",...}
-nlohmann::json health_event(const std::string& conversation, const coach::Snapshot& snap, const std::string& agent,
-                            bool open);
+std::string health_event(const std::string& conversation, const coach::Snapshot& snap, const std::string& agent, bool open);
 
-// The part of a health event whose change is announced: score and reasons.
-std::string health_key(const coach::Snapshot& snap);
-
-nlohmann::json draft_check_event(const std::string& conversation, const std::vector<coach::Flag>& flags);
+// {"type":"draft_check","conversation","flags"}
+std::string draft_check_event(const std::string& conversation, const std::vector<coach::Flag>& flags);
 
 }  // namespace tact::gateway

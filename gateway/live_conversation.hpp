@@ -24,7 +24,7 @@ struct LiveConversation {
   std::int64_t seq = 0;
   std::int64_t whispers = 0;
   bool open = true;
-  std::string last_health;  // score and reasons last sent to supervisors
+  coach::Health last_health;  // score and reasons last sent to supervisors
   // A write for it failed: the state and seq count a message the store does not have. Rebuilt
   // from the store (and the conversation's row queued again) once no write is pending.
   bool needs_rebuild = false;

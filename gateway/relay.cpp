@@ -110,21 +110,20 @@ bool Relay::apply(const ConversationView& view, const Identity& author, coach::R
                              [](std::error_code) {});  // INSERT OR IGNORE: in case the first one failed
   }
   Stored out;
+  out.conversation = live.id;
   out.seq = ++live.seq;
   out.id = live.id + "-" + std::to_string(out.seq);
   const auto t0 = std::chrono::steady_clock::now();
   const auto result = live.coach.apply(*rules.set, coach::Event{role, text, at, out.id});
   const auto snap = live.coach.snapshot(*rules.set, at);
   metrics_.coach_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  out.payload = coach_payload(live.id, out.id, role, result, snap, rules.version);
-  // Serialized once: the stored copy and the coach event share the text (the event adds "type").
-  std::string payload_text = coach::dump(out.payload);
-  out.coach = make_frame("{\"type\":\"coach\"," + payload_text.substr(1));
-  out.message = make_frame(coach::dump(json{{"type", "message"}, {"conversation", live.id}, {"id", out.id}, {"seq", out.seq},
-                                            {"role", coach::to_string(role)}, {"from", author.name}, {"text", text}, {"at", at}}));
-  if (auto key = health_key(snap); key != live.last_health) {
-    live.last_health = std::move(key);
-    out.health = make_frame(coach::dump(health_event(live.id, snap, view.agent, true)));
+  // Written once: the stored copy and the coach event share the text (the event adds "type").
+  std::string payload_text = coach_payload(live.id, out.id, role, result, snap, rules.version);
+  out.coach = make_frame(coach_event(payload_text));
+  out.message = make_frame(message_event(live.id, out.id, out.seq, role, author.name, text, at));
+  if (snap.health != live.last_health) {
+    live.last_health = snap.health;
+    out.health = make_frame(health_event(live.id, snap, view.agent, true));
   }
   MessageRecord rec{live.id, out.id, out.seq, std::string(coach::to_string(role)), author.sub, author.name,
                     std::move(text), at, std::move(client_id), std::move(payload_text), rules.version};
@@ -167,14 +166,14 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
   std::weak_ptr<Peer> sender = peer;
   auto after = [this, sender, client_id = f.client_id, role](std::error_code ec, const Stored& s) {
     auto p = sender.lock();
-    const std::string& conv = s.payload.at("conversation").get_ref<const std::string&>();
+    const std::string& conv = s.conversation;
     if (ec) {
       log_event("store_failed", {{"what", "message"}, {"conversation", conv}, {"id", s.id}});
       if (p) refuse(*p, {"store_failed", "the message could not be stored; send it again", client_id});
       return;
     }
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
-    if (p) p->send(make_frame(coach::dump(json{{"type", "ack"}, {"client_id", client_id}, {"conversation", conv}, {"id", s.id}, {"seq", s.seq}})));
+    if (p) p->send(make_frame(ack_event(client_id, conv, s.id, s.seq)));
     hub_.deliver(conv, s.message, to_all);
     hub_.deliver(conv, s.coach, to_staff);
     if (s.health) hub_.deliver(conv, s.health, to_supervisors);
@@ -192,7 +191,7 @@ void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
     std::lock_guard lock(view->live->mutex);
     flags = view->live->coach.check_draft(*rules.set, f.text);
   }
-  peer->send(make_frame(coach::dump(draft_check_event(f.conversation, flags))));
+  peer->send(make_frame(draft_check_event(f.conversation, flags)));
 }
 
 void Relay::on_close(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
@@ -241,7 +240,7 @@ void Relay::on_subscribe(const std::shared_ptr<Peer>& peer) {
   const auto now = now_();
   for (const auto& v : hub_.open_conversations()) {
     std::lock_guard lock(v.live->mutex);
-    peer->send(make_frame(coach::dump(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true))));
+    peer->send(make_frame(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true)));
   }
 }
 

@@ -60,10 +60,9 @@ class Relay {
 
  private:
   struct Stored {
-    std::string id;
+    std::string conversation, id;
     std::int64_t seq = 0;
-    nlohmann::json payload;  // the coach event without "type"
-    Frame message, coach, health;
+    Frame message, coach, health;  // health: null when score and reasons did not change
   };
   using AfterStore = std::function<void(std::error_code, const Stored&)>;
   // Coaches and queues the message under the conversation's lock. False when it is closed.

@@ -39,7 +39,7 @@ bool Relay::recover(std::string& error) {
       ++messages;
     }
     live->whispers = static_cast<std::int64_t>(store_.whispers(c.id).size());
-    live->last_health = health_key(live->coach.snapshot(*rules.set, now_()));
+    live->last_health = live->coach.snapshot(*rules.set, now_()).health;
     hub_.restore(std::move(live), c.agent);
     ++conversations;
   }
@@ -57,10 +57,9 @@ void Relay::tick() {
     {
       std::lock_guard lock(v.live->mutex);
       const auto snap = v.live->coach.snapshot(*rules.set, now);
-      auto key = health_key(snap);
-      if (snap.waiting_ms <= 0 && key == v.live->last_health) continue;
-      v.live->last_health = std::move(key);
-      frame = make_frame(coach::dump(health_event(v.live->id, snap, v.agent, true)));
+      if (snap.waiting_ms <= 0 && snap.health == v.live->last_health) continue;
+      v.live->last_health = snap.health;
+      frame = make_frame(health_event(v.live->id, snap, v.agent, true));
     }
     hub_.deliver(v.live->id, frame, to_supervisors);
   }
@@ -85,11 +84,12 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
   auto after = [this, done, role](std::error_code ec, const Stored& s) {
     if (ec) return done({503, {{"error", "store_failed"}, {"message", "the event could not be stored; send it again"}}});
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
-    const std::string& conv = s.payload.at("conversation").get_ref<const std::string&>();
+    const std::string& conv = s.conversation;
     hub_.deliver(conv, s.message, to_staff);
     hub_.deliver(conv, s.coach, to_staff);
     if (s.health) hub_.deliver(conv, s.health, to_supervisors);
-    json body = s.payload;
+    json body = json::parse(*s.coach);  // the coach event as stored: without "type"
+    body.erase("type");
     body["id"] = s.id;
     body["seq"] = s.seq;
     done({200, std::move(body)});

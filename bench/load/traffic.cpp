@@ -119,7 +119,10 @@ bool Traffic::connect(std::chrono::milliseconds timeout) {
   auto on_end = [this](beast::error_code) { ++disconnects_; };
   const auto deadline = Clock::now() + timeout;
   auto wait_for = [&](int n) {
-    while (ready + failed < n && Clock::now() < deadline) ioc_.run_for(std::chrono::milliseconds(20));
+    while (ready + failed < n && Clock::now() < deadline) {
+      if (ioc_.stopped()) ioc_.restart();  // it ran out of work earlier (an earlier Traffic closed)
+      ioc_.run_for(std::chrono::milliseconds(20));
+    }
     return ready == n;
   };
   for (std::size_t i = 0; i < pairs_.size(); ++i) {
