@@ -2,7 +2,10 @@
 // loop, first against a bare Beast WebSocket echo server, then against a real `tact serve` it
 // starts itself (temp data dir, loopback only). Reports messages/s, p50/p99 latency from a
 // customer's send to the agent's coach event (echo: to the echo), the ratio, and the server's
-// memory per open conversation. Bounded: at most 5000 conversations and 60 s per phase.
+// memory per open conversation. Then latency at a paced load: a fresh `tact serve`, the same
+// number of conversations, customers sending at a quarter and at half the measured maximum
+// (open loop, so the latency is the server's, not the queue a closed loop builds).
+// Bounded: at most 5000 conversations and 60 s per phase.
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -26,6 +29,7 @@
 
 #include "echo_server.hpp"
 #include "jwt.hpp"
+#include "traffic.hpp"
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -197,6 +201,49 @@ int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& p
   }
 }
 
+void stop_tact(int pid, const std::filesystem::path& dir) {
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::filesystem::remove_all(dir);
+}
+
+// Customers send at `rate` coached messages/s in all (agents answer each at once); latency from a
+// customer's send to the agent's coach event.
+void paced_phases(const std::string& bin, int conversations, int seconds, double max_rate) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tact-paced-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  unsigned short port = 0;
+  const int pid = spawn_tact(bin, dir.string(), port);
+  if (pid < 0) return;
+  net::io_context ioc;
+  tact::bench::Traffic traffic(ioc, {port, kSecret, conversations, "paced", 0});
+  if (!traffic.connect()) {
+    std::fprintf(stderr, "bench_load: paced: cannot connect %d conversations\n", conversations);
+    return stop_tact(pid, dir);
+  }
+  for (const double share : {0.25, 0.5}) {
+    const double rate = max_rate * share;
+    traffic.set_rate(rate);
+    traffic.start();
+    ioc.run_for(std::chrono::seconds(1));
+    traffic.take_latencies();
+    const auto before = traffic.coached();
+    const auto start = Clock::now();
+    ioc.run_for(std::chrono::seconds(seconds));
+    const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    auto lat = traffic.take_latencies();
+    traffic.stop();
+    ioc.run_for(std::chrono::milliseconds(500));  // let the last answers in
+    std::printf("paced  %10.0f msgs/s   p50 %7.0f us   p99 %7.0f us   (offered %.0f/s = %.0f%% of max, %d open conversations)\n",
+                static_cast<double>(traffic.coached() - before) / secs, tact::bench::percentile(lat, 0.5),
+                tact::bench::percentile(lat, 0.99), rate, share * 100, conversations);
+  }
+  traffic.close();
+  ioc.run_for(std::chrono::milliseconds(200));
+  stop_tact(pid, dir);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -220,6 +267,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_load: cannot start %s serve\n", bin.c_str());
     return 1;
   }
+  double tact_rate = 0;
   {
     net::io_context ioc;
     Stats stats;
@@ -255,6 +303,7 @@ int main(int argc, char** argv) {
     run_phase(ioc, stats, seconds, "tact");
     const double cpu1 = cpu_seconds(pid);
     const double tact = static_cast<double>(stats.messages) / seconds;
+    tact_rate = tact;
     if (stats.messages > 0)
       std::printf("server CPU %.1f us per coached message (%.2f CPU s over the phase)\n",
                   1e6 * (cpu1 - cpu0) / static_cast<double>(stats.messages), cpu1 - cpu0);
@@ -263,9 +312,7 @@ int main(int argc, char** argv) {
                 static_cast<double>(rss1 - rss0) / conversations, rss0, rss1);
     keep.clear();
   }
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::filesystem::remove_all(dir);
+  stop_tact(pid, dir);
+  paced_phases(bin, conversations, seconds, tact_rate);
   return 0;
 }

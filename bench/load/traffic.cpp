@@ -54,7 +54,15 @@ void AsyncWs::start(unsigned short port, std::string target, std::function<void(
 void AsyncWs::do_read() {
   ws_.async_read(in_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) return self->end(ec);
-    auto j = json::parse(beast::buffers_to_string(self->in_.data()), nullptr, false);
+    const auto text = beast::buffers_to_string(self->in_.data());
+    auto j = self->shallow_ ? json::parse(
+                                  text,
+                                  [](int depth, json::parse_event_t event, json&) {
+                                    return depth < 1 || (event != json::parse_event_t::object_start &&
+                                                         event != json::parse_event_t::array_start);
+                                  },
+                                  false)
+                            : json::parse(text, nullptr, false);
     self->in_.consume(self->in_.size());
     if (self->on_frame_) self->on_frame_(j);
     if (self->open_) self->do_read();
@@ -128,6 +136,7 @@ bool Traffic::connect(std::chrono::milliseconds timeout) {
   for (std::size_t i = 0; i < pairs_.size(); ++i) {
     auto& p = pairs_[i];
     p.agent = std::make_shared<AsyncWs>(ioc_);
+    p.agent->shallow(true);
     p.agent->start(o_.port, "/ws?token=" + make_token(o_.secret, "agent", o_.prefix + "-a" + std::to_string(i)), done,
                    [this, i](const json& j) {
                      if (!j.is_object()) return;
@@ -162,6 +171,7 @@ bool Traffic::connect(std::chrono::milliseconds timeout) {
   for (std::size_t i = 0; i < pairs_.size(); ++i) {
     auto& p = pairs_[i];
     p.customer = std::make_shared<AsyncWs>(ioc_);
+    p.customer->shallow(true);
     p.customer->start(o_.port, "/ws?token=" + make_token(o_.secret, "customer", o_.prefix + "-c" + std::to_string(i)), done,
                       [this, i](const json& j) {
                         if (!j.is_object()) return;
@@ -217,7 +227,7 @@ void Traffic::tick() {
     credit_ -= 1;
   }
   for (auto it = sent_.begin(); it != sent_.end() && now - it->second > std::chrono::seconds(5);) it = sent_.erase(it);
-  timer_.expires_after(std::chrono::milliseconds(5));
+  timer_.expires_after(std::chrono::milliseconds(1));  // small bursts: a burst queues behind itself
   timer_.async_wait([this](beast::error_code ec) {
     if (!ec) tick();
   });

@@ -38,6 +38,9 @@ class AsyncWs : public std::enable_shared_from_this<AsyncWs> {
   // Queued; frames go out one at a time. Ignored once the connection has ended.
   void send(std::string text);
   void close();  // closes the socket now
+  // Frames are parsed only at the top level (nested objects and arrays are dropped): for load,
+  // where the generator's own parsing would count in the latency it measures.
+  void shallow(bool on) { shallow_ = on; }
   bool open() const { return open_; }
   std::size_t queued() const { return out_.size(); }
 
@@ -52,6 +55,7 @@ class AsyncWs : public std::enable_shared_from_this<AsyncWs> {
   OnFrame on_frame_;
   OnEnd on_end_;
   bool open_ = false;
+  bool shallow_ = false;
 };
 
 // "<text> [tN]": the tag makes every message findable in a transcript.
@@ -81,6 +85,7 @@ class Traffic {
   bool connect(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // Starts sending (call, then run the io_context).
   void start();
+  void set_rate(double rate) { o_.rate = rate; }
   void stop();
   void close();  // stops and closes every connection
   // Latencies (microseconds) measured since the last call; clears them.
