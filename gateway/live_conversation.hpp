@@ -3,12 +3,24 @@
 // `mutex` is guarded by it: a conversation's events are applied (and queued for storage) one at a
 // time, in order, whichever connection they come from.
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 
 #include "conversation.hpp"
 
 namespace tact::gateway {
+
+// A message as its author's client numbered it. A client that got no ack (its connection dropped)
+// sends the message again with the same client_id: it is acknowledged again, not stored twice.
+struct SentMessage {
+  std::string author;     // sub
+  std::string client_id;
+  std::string id;
+  std::int64_t seq = 0;
+  bool stored = false;  // false while queued for the store
+};
+inline constexpr std::size_t kRecentSent = 16;  // a client resends only what is still unacknowledged
 
 struct LiveConversation {
   LiveConversation(std::string id_, std::string channel_, std::string customer_, std::string customer_name_)
@@ -29,6 +41,18 @@ struct LiveConversation {
   // from the store (and the conversation's row queued again) once no write is pending.
   bool needs_rebuild = false;
   int pending = 0;  // messages queued for the store, not yet done
+  std::deque<SentMessage> recent_sent;  // the last kRecentSent messages that had a client_id
+
+  const SentMessage* find_sent(const std::string& author, const std::string& client_id) const {
+    for (const auto& m : recent_sent)
+      if (m.client_id == client_id && m.author == author) return &m;
+    return nullptr;
+  }
+  void remember_sent(SentMessage m) {
+    if (m.client_id.empty()) return;
+    recent_sent.push_back(std::move(m));
+    if (recent_sent.size() > kRecentSent) recent_sent.pop_front();
+  }
 };
 
 }  // namespace tact::gateway

@@ -17,9 +17,11 @@ namespace {
 void replay_stored(Store& store, LiveConversation& live, const coach::RuleSet& rules) {
   live.coach = coach::Conversation{};
   live.seq = 0;
+  live.recent_sent.clear();
   for (const auto& m : store.messages(live.id)) {
     if (auto role = coach::parse_role(m.role)) live.coach.apply(rules, coach::Event{*role, m.text, m.at, m.id});
     live.seq = m.seq;
+    live.remember_sent({m.author, m.client_id, m.id, m.seq, true});
   }
   live.needs_rebuild = false;
 }
@@ -98,17 +100,19 @@ std::optional<ConversationView> Relay::writable(Peer& peer, const std::string& i
   return view;
 }
 
-bool Relay::apply(const ConversationView& view, const Identity& author, coach::Role role, std::string text,
-                  std::int64_t at, std::string client_id, AfterStore after) {
+Relay::Applied Relay::apply(const ConversationView& view, const Identity& author, coach::Role role, std::string text,
+                            std::int64_t at, std::string client_id, AfterStore after) {
   auto& live = *view.live;
   const auto rules = this->rules();
   std::lock_guard lock(live.mutex);
-  if (!live.open) return false;
+  if (!live.open) return {Applied::closed, {}};
   if (live.needs_rebuild && live.pending == 0) {
     replay_stored(store_, live, *rules.set);
     store_.open_conversation({live.id, live.customer, live.customer_name, view.agent, live.channel, at, std::nullopt},
                              [](std::error_code) {});  // INSERT OR IGNORE: in case the first one failed
   }
+  if (const auto* earlier = client_id.empty() ? nullptr : live.find_sent(author.sub, client_id))
+    return {Applied::duplicate, *earlier};
   Stored out;
   out.conversation = live.id;
   out.seq = ++live.seq;
@@ -125,6 +129,7 @@ bool Relay::apply(const ConversationView& view, const Identity& author, coach::R
     live.last_health = snap.health;
     out.health = make_frame(health_event(live.id, snap, view.agent, true));
   }
+  live.remember_sent({author.sub, client_id, out.id, out.seq, false});
   MessageRecord rec{live.id, out.id, out.seq, std::string(coach::to_string(role)), author.sub, author.name,
                     std::move(text), at, std::move(client_id), std::move(payload_text), rules.version};
   ++live.pending;
@@ -133,10 +138,12 @@ bool Relay::apply(const ConversationView& view, const Identity& author, coach::R
       std::lock_guard l(conv->mutex);
       --conv->pending;
       if (ec) conv->needs_rebuild = true;
+      for (auto& m : conv->recent_sent)
+        if (m.id == out.id) m.stored = !ec;  // a failed one is dropped by the rebuild: a resend is stored
     }
     after(ec, out);
   });
-  return true;
+  return {};
 }
 
 void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
@@ -163,23 +170,31 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
     if (!view) return;
   }
   const auto role = who.role == UserRole::customer ? coach::Role::customer : coach::Role::agent;
-  std::weak_ptr<Peer> sender = peer;
-  auto after = [this, sender, client_id = f.client_id, role](std::error_code ec, const Stored& s) {
-    auto p = sender.lock();
+  // The ack (or the failure) goes to every connection of the author: one that reconnected and
+  // resent the message meanwhile gets it too.
+  auto after = [this, who, client_id = f.client_id, role](std::error_code ec, const Stored& s) {
     const std::string& conv = s.conversation;
     if (ec) {
       log_event("store_failed", {{"what", "message"}, {"conversation", conv}, {"id", s.id}});
-      if (p) refuse(*p, {"store_failed", "the message could not be stored; send it again", client_id});
+      metrics_.count_error("store_failed");
+      hub_.send_to(who, make_frame(error_event({"store_failed", "the message could not be stored; send it again", client_id})));
       return;
     }
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
-    if (p) p->send(make_frame(ack_event(client_id, conv, s.id, s.seq)));
+    hub_.send_to(who, make_frame(ack_event(client_id, conv, s.id, s.seq)));
     hub_.deliver(conv, s.message, to_all);
     hub_.deliver(conv, s.coach, to_staff);
     if (s.health) hub_.deliver(conv, s.health, to_supervisors);
   };
-  if (!apply(*view, who, role, f.text, now_(), f.client_id, std::move(after)))
-    refuse(*peer, {"conversation_closed", "conversation \"" + view->live->id + "\" was closed", ref});
+  const auto applied = apply(*view, who, role, f.text, now_(), f.client_id, std::move(after));
+  if (applied.what == Applied::closed)
+    return refuse(*peer, {"conversation_closed", "conversation \"" + view->live->id + "\" was closed", ref});
+  if (applied.what == Applied::duplicate) {
+    log_event("message_repeated", {{"conversation", view->live->id}, {"id", applied.earlier.id}, {"client_id", f.client_id}});
+    // Stored: acknowledged again. Still queued: its ack reaches this connection too when stored.
+    if (applied.earlier.stored)
+      peer->send(make_frame(ack_event(f.client_id, view->live->id, applied.earlier.id, applied.earlier.seq)));
+  }
 }
 
 void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {

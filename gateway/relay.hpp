@@ -65,8 +65,13 @@ class Relay {
     Frame message, coach, health;  // health: null when score and reasons did not change
   };
   using AfterStore = std::function<void(std::error_code, const Stored&)>;
-  // Coaches and queues the message under the conversation's lock. False when it is closed.
-  bool apply(const ConversationView& view, const Identity& author, coach::Role role, std::string text, std::int64_t at,
+  struct Applied {
+    enum What { queued, closed, duplicate } what = queued;
+    SentMessage earlier;  // for a duplicate: the message it repeats
+  };
+  // Coaches and queues the message under the conversation's lock; not when the conversation is
+  // closed or `client_id` repeats a message of the same author.
+  Applied apply(const ConversationView& view, const Identity& author, coach::Role role, std::string text, std::int64_t at,
              std::string client_id, AfterStore after);
   void on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   void on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f);

@@ -36,6 +36,7 @@ bool Relay::recover(std::string& error) {
       }
       live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id});
       live->seq = m.seq;
+      live->remember_sent({m.author, m.client_id, m.id, m.seq, true});  // for a client's resend after the restart
       ++messages;
     }
     live->whispers = static_cast<std::int64_t>(store_.whispers(c.id).size());
@@ -94,7 +95,7 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
     body["seq"] = s.seq;
     done({200, std::move(body)});
   };
-  if (!apply(*view, who, role, std::move(text), at, "", std::move(after)))
+  if (apply(*view, who, role, std::move(text), at, "", std::move(after)).what == Applied::closed)
     done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
 }
 

@@ -68,6 +68,8 @@ class Side : public std::enable_shared_from_this<Side> {
   }
   std::string conversation;
   Clock::time_point sent_at;
+  // Unique per connection: the server acknowledges a repeated client_id without storing it.
+  std::string client_id() { return "m" + std::to_string(++sent_); }
 
  private:
   void do_read() {
@@ -83,6 +85,7 @@ class Side : public std::enable_shared_from_this<Side> {
   beast::flat_buffer buf_;
   std::string out_;
   OnFrame on_;
+  std::uint64_t sent_ = 0;
 };
 
 std::string token(tact::gateway::UserRole role, const std::string& sub) {
@@ -129,18 +132,18 @@ double echo_phase(int conversations, int seconds) {
     auto customer = std::make_shared<Side>(ioc, [&stats, pair](Side& c, const std::string&) {
       record(stats, c);
       pair->second->sent_at = Clock::now();
-      pair->second->send(json{{"type", "message"}, {"text", kTexts[1]}, {"client_id", "a"}}.dump());
+      pair->second->send(json{{"type", "message"}, {"text", kTexts[1]}, {"client_id", pair->second->client_id()}}.dump());
     });
     auto agent = std::make_shared<Side>(ioc, [&stats, pair](Side& a, const std::string&) {
       record(stats, a);
       pair->first->sent_at = Clock::now();
-      pair->first->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+      pair->first->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", pair->first->client_id()}}.dump());
     });
     *pair = {customer.get(), agent.get()};
     agent->connect(server.port(), "/", [] {});
     customer->connect(server.port(), "/", [] {});
     customer->sent_at = Clock::now();
-    customer->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+    customer->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", customer->client_id()}}.dump());
     keep.push_back(agent);
     keep.push_back(customer);
   }
@@ -279,20 +282,20 @@ int main(int argc, char** argv) {
         if (f.find("\"type\":\"coach\"") != std::string::npos && f.find("\"role\":\"customer\"") != std::string::npos) {
           record(stats, a);
           a.sent_at = Clock::now();
-          a.send(json{{"type", "message"}, {"conversation", a.conversation}, {"text", kTexts[1]}, {"client_id", "a"}}.dump());
+          a.send(json{{"type", "message"}, {"conversation", a.conversation}, {"text", kTexts[1]}, {"client_id", a.client_id()}}.dump());
         }
       });
       auto customer = std::make_shared<Side>(ioc, [&stats, agent](Side& c, const std::string& f) {
         if (f.find("\"type\":\"message\"") != std::string::npos && f.find("\"role\":\"agent\"") != std::string::npos) {
           if (stats.measuring) ++stats.messages;  // the agent's message, coached too
           agent->sent_at = c.sent_at = Clock::now();
-          c.send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+          c.send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", c.client_id()}}.dump());
         }
       });
       agent->connect(port, "/ws?token=" + token(tact::gateway::UserRole::agent, "a" + std::to_string(i)), [] {});
       customer->connect(port, "/ws?token=" + token(tact::gateway::UserRole::customer, "u" + std::to_string(i)), [] {});
       customer->sent_at = agent->sent_at = Clock::now();
-      customer->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", "k"}}.dump());
+      customer->send(json{{"type", "message"}, {"text", kTexts[0]}, {"client_id", customer->client_id()}}.dump());
       keep.push_back(agent);
       keep.push_back(customer);
     }

@@ -159,7 +159,7 @@ bool Traffic::connect(std::chrono::milliseconds timeout) {
                        mine.agent->send(json{{"type", "message"},
                                              {"conversation", conv},
                                              {"text", kAgentTexts[static_cast<std::size_t>(mine.step) % kAgentTexts.size()]},
-                                             {"client_id", "a"}}
+                                             {"client_id", "a" + std::to_string(next_tag_++)}}
                                             .dump());
                      } else if (type == "coach") {
                        ++coached_;

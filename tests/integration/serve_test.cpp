@@ -262,6 +262,55 @@ TEST_CASE("kill -9, restart: every acknowledged message is there once and the ch
   CHECK(coach->at("message_id") == conv + "-" + std::to_string(stored.size() + 1));
 }
 
+TEST_CASE("a message sent again with the same client_id is acknowledged again and stored once") {
+  TempDir dir;
+  std::string conv, first_id;
+  {
+    ServerProcess server(dir.path);
+    WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+    REQUIRE(agent.recv_type("hello"));
+    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+    REQUIRE(customer.recv_type("hello"));
+    customer.send(msg(kComplaint, "k1"));
+    auto ack = customer.recv_type("ack");
+    REQUIRE(ack);
+    conv = ack->at("conversation");
+    first_id = ack->at("id");
+
+    customer.send(msg(kComplaint, "k1"));  // the same message again: its ack was lost, say
+    auto again = customer.recv_type("ack");
+    REQUIRE(again);
+    CHECK(again->at("id") == first_id);
+    CHECK(again->at("seq") == ack->at("seq"));
+
+    WsClient reconnected(server.port(), token(UserRole::customer, "dana", "Dana"));  // a new connection
+    REQUIRE(reconnected.recv_type("hello"));
+    reconnected.send(msg(kComplaint, "k1"));
+    auto third = reconnected.recv_type("ack");
+    REQUIRE(third);
+    CHECK(third->at("id") == first_id);
+
+    customer.send(msg("Any news?", "k2"));
+    auto m1 = agent.recv_type("message");
+    REQUIRE(m1);
+    CHECK(m1->at("id") == first_id);
+    auto m2 = agent.recv_type("message");  // the next one the agent sees is k2: no repeat of k1
+    REQUIRE(m2);
+    CHECK(m2->at("text") == "Any news?");
+    server.kill9();
+  }
+  ServerProcess server(dir.path);
+  WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+  REQUIRE(customer.recv_type("hello"));
+  customer.send(msg(kComplaint, "k1"));  // after a restart too
+  auto ack = customer.recv_type("ack");
+  REQUIRE(ack);
+  CHECK(ack->at("id") == first_id);
+  auto r = http_request(server.port(), "GET", "/api/conversations/" + conv, token(UserRole::supervisor, "sam", "Sam"));
+  REQUIRE(r.status == 200);
+  CHECK(json::parse(r.body).at("messages").size() == 2);
+}
+
 TEST_CASE("SIGTERM closes sessions with 1001 and exits 0") {
   TempDir dir;
   ServerProcess server(dir.path);

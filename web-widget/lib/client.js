@@ -45,6 +45,9 @@ export class TactSocket extends EventTarget {
     this.stopped = false;
     this.retryMs = 500;
     this.queue = [];
+    // Messages sent but not yet acknowledged, by client_id: sent again after a reconnect (the
+    // server acknowledges a repeated client_id again instead of storing it twice).
+    this.unacked = new Map();
   }
 
   connect() {
@@ -75,7 +78,7 @@ export class TactSocket extends EventTarget {
       opened = true;
       this.retryMs = 500;
       this._setStatus('open');
-      const pending = this.queue;
+      const pending = new Set([...this.unacked.values(), ...this.queue]);
       this.queue = [];
       for (const f of pending) ws.send(f);
     });
@@ -85,6 +88,9 @@ export class TactSocket extends EventTarget {
         frame = JSON.parse(e.data);
       } catch {
         return;
+      }
+      if (frame?.type === 'ack' || (frame?.type === 'error' && typeof frame.ref === 'string')) {
+        this.unacked.delete(frame.type === 'ack' ? frame.client_id : frame.ref);
       }
       this.dispatchEvent(new CustomEvent('frame', { detail: frame }));
       if (frame && typeof frame.type === 'string') this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
@@ -115,6 +121,7 @@ export class TactSocket extends EventTarget {
   // Sends a frame now, or once connected.
   send(frame) {
     const text = JSON.stringify(frame);
+    if (frame.type === 'message' && frame.client_id) this.unacked.set(frame.client_id, text);
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
     else this.queue.push(text);
   }
