@@ -104,15 +104,19 @@ ConversationView Hub::customer_conversation(const Identity& customer,
   return view;
 }
 
-void Hub::restore(std::shared_ptr<LiveConversation> live, std::string agent) {
+std::pair<ConversationView, bool> Hub::restore(std::shared_ptr<LiveConversation> live, std::string agent) {
   std::lock_guard lock(mutex_);
+  if (auto it = conversations_.find(live->id); it != conversations_.end())
+    return {{it->second.live, it->second.agent, it->second.open}, false};  // two API calls raced to open it
   Entry e{live, {}, live->open};
   assign_locked(e, agent);
   if (e.open && live->channel == "ws") {
     if (!live->customer.empty()) customer_open_[live->customer] = live->id;
     if (e.agent.empty()) queue_.push_back(live->id);
   }
-  conversations_.insert_or_assign(live->id, std::move(e));
+  ConversationView view{e.live, e.agent, e.open};
+  conversations_.emplace(live->id, std::move(e));
+  return {std::move(view), true};
 }
 
 std::optional<ConversationView> Hub::find(const std::string& id) const {

@@ -43,9 +43,10 @@ class Hub {
   ConversationView customer_conversation(const Identity& customer,
                                          const std::function<std::shared_ptr<LiveConversation>()>& make,
                                          const std::function<void(const ConversationView&)>& opened);
-  // Registers a conversation as it is (restart, or the HTTP API). Queued when open without agent
-  // and from a customer connection.
-  void restore(std::shared_ptr<LiveConversation> live, std::string agent);
+  // Registers a conversation as it is (restart, or the HTTP API) unless one with its id is there:
+  // the registered one, and whether it is `live`. Queued when open without agent and from a
+  // customer connection.
+  std::pair<ConversationView, bool> restore(std::shared_ptr<LiveConversation> live, std::string agent);
   std::optional<ConversationView> find(const std::string& id) const;
   std::vector<ConversationView> open_conversations() const;
   // Marks it closed (it stays findable, closed, until restart).

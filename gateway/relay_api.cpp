@@ -70,14 +70,15 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
                        std::int64_t at, std::function<void(EventResult)> done) {
   auto view = hub_.find(conversation);
   if (!view) {
-    auto live = std::make_shared<LiveConversation>(conversation, "api", "", "");
     const std::string agent = who.role == UserRole::agent ? who.sub : "";  // the agent who posts it owns it
-    store_.open_conversation({conversation, "", "", agent, "api", at, std::nullopt}, [conversation](std::error_code ec) {
-      if (ec) log_event("store_failed", {{"what", "open"}, {"conversation", conversation}});
-    });
-    hub_.restore(std::move(live), agent);
-    view = hub_.find(conversation);
-    log_event("conversation_opened", {{"conversation", conversation}, {"channel", "api"}});
+    auto [registered, created] = hub_.restore(std::make_shared<LiveConversation>(conversation, "api", "", ""), agent);
+    view = registered;
+    if (created) {
+      store_.open_conversation({conversation, "", "", agent, "api", at, std::nullopt}, [conversation](std::error_code ec) {
+        if (ec) log_event("store_failed", {{"what", "open"}, {"conversation", conversation}});
+      });
+      log_event("conversation_opened", {{"conversation", conversation}, {"channel", "api"}});
+    }
   }
   if (!may_see(who, view->agent) && !view->agent.empty())
     return done({401, {{"error", "wrong_role"}, {"message", "this conversation is assigned to another agent"}}});

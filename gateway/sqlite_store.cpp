@@ -21,7 +21,7 @@ namespace tact::gateway {
 namespace {
 
 constexpr std::size_t kMaxBatch = 512;
-constexpr auto kCheckpointEvery = std::chrono::milliseconds(250);
+constexpr auto kCheckpointEvery = std::chrono::milliseconds(1000);
 
 constexpr const char* kSchema = R"sql(
 PRAGMA journal_mode=WAL;
@@ -95,7 +95,9 @@ class SqliteStore final : public Store {
       error = "cannot open " + path + " for reading: " + rdb_.error();
       return false;
     }
-    if (!cdb_.open(path)) {
+    // The read makes this connection see the database in WAL mode: until it has, a checkpoint
+    // through it is a silent no-op.
+    if (!cdb_.open(path) || !cdb_.exec("SELECT count(*) FROM sqlite_master;")) {
       error = "cannot open " + path + " for checkpoints: " + cdb_.error();
       return false;
     }

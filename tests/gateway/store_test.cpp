@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <future>
+#include <thread>
 
 #include "log.hpp"
 #include "metrics.hpp"
@@ -65,6 +67,43 @@ TEST_CASE("writes are stored in order, done once committed, and read back after 
   CHECK(store->conversations(true).empty());
   CHECK(store->conversation("c1")->closed_at == 99);
   CHECK_FALSE(store->conversation("nope"));
+}
+
+TEST_CASE("the WAL is copied into the database while the store runs, so it does not grow without bound") {
+  set_logging(false);
+  Dir dir;
+  Metrics metrics;
+  std::string error;
+  auto store = open_sqlite_store(dir.path, &metrics, error);
+  REQUIRE(store);
+  store->open_conversation({"c1", "dana", "Dana", "", "ws", 1, std::nullopt}, nullptr);
+  const std::string coach(2000, 'x');
+  for (int i = 1; i <= 2000; ++i) {
+    auto m = message("c1", i);
+    m.coach_json = coach;
+    store->append_message(std::move(m), nullptr);
+    if (i % 20 == 0) store->flush();  // many small commits, as under live load
+  }
+  store->flush();
+  const auto db = std::filesystem::path(dir.path) / "tact.db";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::filesystem::file_size(db) < 2000 * 2000 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(std::filesystem::file_size(db) >= 2000 * 2000);  // the messages are in the database file itself
+  // Later commits reuse the WAL from its start instead of appending forever.
+  const auto wal = std::filesystem::path(dir.path) / "tact.db-wal";
+  const auto wal_before = std::filesystem::file_size(wal);
+  for (int i = 2001; i <= 4000; ++i) {
+    auto m = message("c1", i);
+    m.coach_json = coach;
+    store->append_message(std::move(m), nullptr);
+    if (i % 20 == 0) {
+      store->flush();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+  store->flush();
+  CHECK(std::filesystem::file_size(wal) < wal_before + 2000 * 2000);
 }
 
 TEST_CASE("a failed write fails alone and is reported") {

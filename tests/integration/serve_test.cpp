@@ -351,3 +351,27 @@ TEST_CASE("HTTP API: events, list, transcript, health, metrics, static") {
   CHECK(http_request(server.port(), "GET", "/../../etc/passwd").status == 404);
   CHECK(http_request(server.port(), "GET", "/%2e%2e/etc/passwd").status == 404);
 }
+
+TEST_CASE("HTTP API: calls racing to open the same conversation all land in it") {
+  TempDir dir;
+  ServerProcess server(dir.path);
+  const auto agent = token(UserRole::agent, "alice", "Alice");
+  const auto sup = token(UserRole::supervisor, "sam", "Sam");
+  for (int round = 0; round < 5; ++round) {
+    const std::string conv = "race-" + std::to_string(round);
+    std::vector<int> status(8);
+    std::vector<std::thread> callers;
+    for (int i = 0; i < 8; ++i)
+      callers.emplace_back([&, i] {
+        status[i] = http_request(server.port(), "POST", "/api/conversations/" + conv + "/events", agent,
+                                 json{{"role", "customer"}, {"text", "message " + std::to_string(i)}}.dump())
+                        .status;
+      });
+    for (auto& t : callers) t.join();
+    for (int s : status) CHECK(s == 200);
+    auto t = json::parse(http_request(server.port(), "GET", "/api/conversations/" + conv, sup).body);
+    std::set<std::int64_t> seqs;
+    for (const auto& m : t.at("messages")) seqs.insert(m.at("seq").get<std::int64_t>());
+    CHECK(seqs.size() == 8);  // every call stored, each under its own seq
+  }
+}
