@@ -104,6 +104,19 @@ TEST_CASE("the WAL is copied into the database while the store runs, so it does 
   }
   store->flush();
   CHECK(std::filesystem::file_size(wal) < wal_before + 2000 * 2000);
+  // Nor under writes without a pause: 3 s of them write several times the WAL's bound.
+  std::uint64_t written = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  for (int i = 4001; std::chrono::steady_clock::now() < until; ++i) {
+    auto m = message("c1", i);
+    m.coach_json = coach;
+    store->append_message(std::move(m), nullptr);
+    written += coach.size();
+    if (i % 20 == 0) store->flush();
+  }
+  store->flush();
+  INFO("written " << written << " bytes, WAL " << std::filesystem::file_size(wal));
+  CHECK(std::filesystem::file_size(wal) < written / 2);  // without a restart it is larger than `written`
 }
 
 TEST_CASE("a failed write fails alone and is reported") {
