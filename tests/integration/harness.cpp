@@ -165,7 +165,9 @@ HttpResult http_request(unsigned short port, const std::string& method, const st
   if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
   req.body() = body;
   req.prepare_payload();
-  http::write(stream, req);
+  // A body the server refuses (413) may be cut short by its close: the answer is still there to read.
+  beast::error_code write_ec;
+  http::write(stream, req, write_ec);
   beast::flat_buffer buf;
   http::response<http::string_body> res;
   http::read(stream, buf, res);
