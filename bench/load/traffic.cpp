@@ -41,7 +41,7 @@ void AsyncWs::start(unsigned short port, std::string target, std::function<void(
                          if (ec) return ready(ec);
                          self->ws_.async_handshake("127.0.0.1", target, [self, ready](beast::error_code e) {
                            beast::get_lowest_layer(self->ws_).expires_never();
-                           if (!e) {
+                           if (!e && !self->ended_) {
                              self->open_ = true;
                              self->do_read();
                              if (!self->out_.empty()) self->do_write();
@@ -70,6 +70,7 @@ void AsyncWs::do_read() {
 }
 
 void AsyncWs::send(std::string text) {
+  if (ended_) return;
   out_.push_back(std::move(text));
   if (open_ && out_.size() == 1) do_write();
 }
@@ -77,16 +78,18 @@ void AsyncWs::send(std::string text) {
 void AsyncWs::do_write() {
   ws_.text(true);
   ws_.async_write(net::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (ec) return self->end(ec);
+    if (ec || self->ended_) return self->end(ec);
     self->out_.pop_front();
     if (!self->out_.empty() && self->open_) self->do_write();
   });
 }
 
+// The queue is kept: a write in flight still reads its front.
 void AsyncWs::end(beast::error_code ec) {
+  if (ended_) return;
+  ended_ = true;
   if (!open_) return;
   open_ = false;
-  out_.clear();
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   if (on_end_) on_end_(ec);

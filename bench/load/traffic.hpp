@@ -55,6 +55,7 @@ class AsyncWs : public std::enable_shared_from_this<AsyncWs> {
   OnFrame on_frame_;
   OnEnd on_end_;
   bool open_ = false;
+  bool ended_ = false;
   bool shallow_ = false;
 };
 

@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
               rss_start, rss_end, 100.0 * static_cast<double>(rss_end - rss_start) / static_cast<double>(std::max(rss_start, 1L)),
               p99s.front(), p99s.back(), static_cast<unsigned long long>(soak.errors()),
               static_cast<unsigned long long>(soak.disconnects()));
+  std::fflush(stdout);
   soak.close();
   ioc.run_for(std::chrono::milliseconds(200));
   kill(pid, SIGTERM);
