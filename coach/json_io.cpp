@@ -8,12 +8,9 @@ void write_json(JsonWriter& w, const Span& s) {
 
 namespace {
 void annotation_fields(JsonWriter& w, const Annotation& a) {
-  w.key("acts");
-  write_json(w, a.acts);
-  w.key("rules");
-  write_json(w, a.rules);
-  w.key("spans");
-  write_json(w, a.spans);
+  write_field(w, "acts", a.acts);
+  write_field(w, "rules", a.rules);
+  write_field(w, "spans", a.spans);
 }
 }  // namespace
 
@@ -41,8 +38,8 @@ void write_json(JsonWriter& w, const HealthReason& r) {
 }
 
 void write_json(JsonWriter& w, const Health& h) {
-  w.begin_object().key("score").value(h.score).key("reasons");
-  write_json(w, h.reasons);
+  w.begin_object().key("score").value(h.score);
+  write_field(w, "reasons", h.reasons);
   w.end_object();
 }
 
@@ -62,8 +59,7 @@ void write_json(JsonWriter& w, const Details& d) {
 void write_json(JsonWriter& w, const MessageResult& m) {
   w.begin_object();
   annotation_fields(w, m.annotation);
-  w.key("flags");
-  write_json(w, m.flags);
+  write_field(w, "flags", m.flags);
   if (m.sentiment) w.key("sentiment").value(*m.sentiment);
   w.end_object();
 }
@@ -71,19 +67,17 @@ void write_json(JsonWriter& w, const MessageResult& m) {
 void write_json(JsonWriter& w, const Snapshot& s) {
   w.begin_object().key("checklist").begin_object();
   for (const auto& st : s.checklist) w.key(st.step).value(to_string(st.status));
-  w.end_object().key("steps");
-  write_json(w, s.checklist);
-  w.key("round").value(s.round).key("details");
-  write_json(w, s.details);
+  w.end_object();
+  write_field(w, "steps", s.checklist);
+  w.key("round").value(s.round);
+  write_field(w, "details", s.details);
   w.key("sentiment");
   if (s.sentiment.empty()) w.null();
   else w.value(s.sentiment.back());
-  w.key("sentiment_history");
-  write_json(w, s.sentiment);
-  w.key("trend").value(s.trend).key("escalated").value(s.escalated).key("waiting_ms").value(s.waiting_ms).key("health");
-  write_json(w, s.health);
-  w.key("suggestions");
-  write_json(w, s.suggestions);
+  write_field(w, "sentiment_history", s.sentiment);
+  w.key("trend").value(s.trend).key("escalated").value(s.escalated).key("waiting_ms").value(s.waiting_ms);
+  write_field(w, "health", s.health);
+  write_field(w, "suggestions", s.suggestions);
   w.end_object();
 }
 

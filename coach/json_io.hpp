@@ -27,6 +27,13 @@ void write_json(JsonWriter& w, const std::vector<T>& items) {
 inline void write_json(JsonWriter& w, const std::string& s) { w.value(s); }
 inline void write_json(JsonWriter& w, double d) { w.value(d); }
 
+// "key": value, for anything write_json writes.
+template <class T>
+void write_field(JsonWriter& w, std::string_view key, const T& value) {
+  w.key(key);
+  write_json(w, value);
+}
+
 // The nlohmann form of anything write_json writes.
 template <class T>
 nlohmann::json to_json_value(const T& value) {

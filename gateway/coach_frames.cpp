@@ -17,20 +17,14 @@ std::string coach_payload(const std::string& conversation, const std::string& me
                           const coach::MessageResult& result, const coach::Snapshot& snap, const std::string& rules_version) {
   JsonWriter w(4096);
   w.begin_object().key("conversation").value(conversation).key("message_id").value(message_id);
-  w.key("role").value(coach::to_string(role)).key("acts");
-  write_json(w, result.annotation.acts);
-  w.key("spans");
-  write_json(w, result.annotation.spans);
-  w.key("flags");
-  write_json(w, result.flags);
-  w.key("checklist");
-  write_json(w, snap.checklist);
-  w.key("health");
-  write_json(w, snap.health);
-  w.key("suggestions");
-  write_json(w, snap.suggestions);
-  w.key("details");
-  write_json(w, snap.details);
+  w.key("role").value(coach::to_string(role));
+  coach::write_field(w, "acts", result.annotation.acts);
+  coach::write_field(w, "spans", result.annotation.spans);
+  coach::write_field(w, "flags", result.flags);
+  coach::write_field(w, "checklist", snap.checklist);
+  coach::write_field(w, "health", snap.health);
+  coach::write_field(w, "suggestions", snap.suggestions);
+  coach::write_field(w, "details", snap.details);
   w.key("sentiment");
   sentiment_of(w, snap);
   w.key("trend").value(snap.trend).key("waiting_ms").value(snap.waiting_ms).key("round").value(snap.round);
@@ -65,8 +59,8 @@ std::string ack_event(const std::string& client_id, const std::string& conversat
 std::string health_event(const std::string& conversation, const coach::Snapshot& snap, const std::string& agent, bool open) {
   JsonWriter w(512);
   w.begin_object().key("type").value("health").key("conversation").value(conversation);
-  w.key("score").value(snap.health.score).key("reasons");
-  write_json(w, snap.health.reasons);
+  w.key("score").value(snap.health.score);
+  coach::write_field(w, "reasons", snap.health.reasons);
   w.key("sentiment");
   sentiment_of(w, snap);
   w.key("trend").value(snap.trend).key("waiting_ms").value(snap.waiting_ms).key("agent").value(agent);
@@ -76,8 +70,8 @@ std::string health_event(const std::string& conversation, const coach::Snapshot&
 
 std::string draft_check_event(const std::string& conversation, const std::vector<coach::Flag>& flags) {
   JsonWriter w(512);
-  w.begin_object().key("type").value("draft_check").key("conversation").value(conversation).key("flags");
-  write_json(w, flags);
+  w.begin_object().key("type").value("draft_check").key("conversation").value(conversation);
+  coach::write_field(w, "flags", flags);
   w.end_object();
   return w.take();
 }

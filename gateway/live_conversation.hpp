@@ -53,6 +53,16 @@ struct LiveConversation {
     recent_sent.push_back(std::move(m));
     if (recent_sent.size() > kRecentSent) recent_sent.pop_front();
   }
+  // The store's answer for `message_id`: a failed one is forgotten at once, so that sending it
+  // again stores it (instead of waiting for an ack that will never come).
+  void sent_done(const std::string& message_id, bool stored) {
+    for (auto it = recent_sent.begin(); it != recent_sent.end(); ++it) {
+      if (it->id != message_id) continue;
+      if (stored) it->stored = true;
+      else recent_sent.erase(it);
+      return;
+    }
+  }
 };
 
 }  // namespace tact::gateway

@@ -138,8 +138,7 @@ Relay::Applied Relay::apply(const ConversationView& view, const Identity& author
       std::lock_guard l(conv->mutex);
       --conv->pending;
       if (ec) conv->needs_rebuild = true;
-      for (auto& m : conv->recent_sent)
-        if (m.id == out.id) m.stored = !ec;  // a failed one is dropped by the rebuild: a resend is stored
+      conv->sent_done(out.id, !ec);
     }
     after(ec, out);
   });
