@@ -158,19 +158,56 @@ std::vector<std::string> Hub::visible_to(const Identity& who) const {
 }
 
 void Hub::deliver(const std::string& conversation, const Frame& frame, unsigned audience) const {
-  std::vector<std::shared_ptr<Peer>> targets;
+  deliver(conversation, {{frame, audience}}, nullptr);
+}
+
+void Hub::deliver(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author) const {
+  unsigned wanted = 0;
+  for (const auto& d : frames) wanted |= d.audience;
+  struct Target {
+    std::shared_ptr<Peer> peer;
+    unsigned audience;
+  };
+  std::vector<Target> targets;
+  // A peer reached twice (the author is also the conversation's customer) gets each frame once.
+  auto add = [&targets](std::shared_ptr<Peer> p, unsigned audience) {
+    for (auto& t : targets)
+      if (t.peer == p) return void(t.audience |= audience);
+    targets.push_back({std::move(p), audience});
+  };
+  auto add_key = [&](const Key& key, unsigned audience) {
+    auto it = peers_.find(key);
+    if (it == peers_.end()) return;
+    for (const auto& r : it->second)
+      if (auto p = r.weak.lock()) add(std::move(p), audience);
+  };
   {
     std::lock_guard lock(mutex_);
+    if (author && (wanted & to_author)) add_key({author->role, author->sub}, to_author);
     auto it = conversations_.find(conversation);
-    if (it == conversations_.end()) return;
-    const auto& e = it->second;
-    if ((audience & to_customer) && e.live->channel == "ws") collect_locked({UserRole::customer, e.live->customer}, targets);
-    if ((audience & to_agent) && !e.agent.empty()) collect_locked({UserRole::agent, e.agent}, targets);
-    if (audience & to_supervisors)
-      for (const auto& r : supervisors_)
-        if (auto p = r.weak.lock()) targets.push_back(std::move(p));
+    if (it != conversations_.end()) {
+      const auto& e = it->second;
+      if ((wanted & to_customer) && e.live->channel == "ws") add_key({UserRole::customer, e.live->customer}, to_customer);
+      if ((wanted & to_agent) && !e.agent.empty()) add_key({UserRole::agent, e.agent}, to_agent);
+      if (wanted & to_supervisors) {
+        const auto named = targets.size();  // supervisors_ holds each peer once: check only these
+        for (const auto& r : supervisors_) {
+          auto p = r.weak.lock();
+          if (!p) continue;
+          auto same = std::find_if(targets.begin(), targets.begin() + static_cast<std::ptrdiff_t>(named),
+                                   [&](const Target& t) { return t.peer == p; });
+          if (same != targets.begin() + static_cast<std::ptrdiff_t>(named)) same->audience |= to_supervisors;
+          else targets.push_back({std::move(p), to_supervisors});
+        }
+      }
+    }
   }
-  for (const auto& p : targets) p->send(frame);
+  for (auto& t : targets) {
+    Frames out;
+    for (const auto& d : frames)
+      if (d.audience & t.audience) out.push_back(d.frame);
+    if (!out.empty()) t.peer->send(std::move(out));
+  }
 }
 
 void Hub::send_to(const Identity& who, const Frame& frame) const {

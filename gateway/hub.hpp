@@ -16,7 +16,13 @@
 
 namespace tact::gateway {
 
-enum Audience : unsigned { to_customer = 1, to_agent = 2, to_supervisors = 4, to_all = 7, to_staff = 6 };
+enum Audience : unsigned { to_customer = 1, to_agent = 2, to_supervisors = 4, to_all = 7, to_staff = 6, to_author = 8 };
+
+// A frame and who of a conversation gets it; to_author: every connection of the message's author.
+struct Delivery {
+  Frame frame;
+  unsigned audience;
+};
 
 struct ConversationView {
   std::shared_ptr<LiveConversation> live;
@@ -54,6 +60,8 @@ class Hub {
   std::vector<std::string> visible_to(const Identity& who) const;
 
   void deliver(const std::string& conversation, const Frame& frame, unsigned audience) const;
+  // Each connection gets the frames meant for it in one send, in this order (see Peer::send).
+  void deliver(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author) const;
   void send_to(const Identity& who, const Frame& frame) const;
 
  private:

@@ -2,6 +2,7 @@
 // What the hub and the relay know of a connection: who it is, and a way to send it a frame.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "jwt.hpp"
 
@@ -14,6 +15,7 @@ struct Identity {
 };
 
 using Frame = std::shared_ptr<const std::string>;
+using Frames = std::vector<Frame>;
 
 class Peer {
  public:
@@ -23,8 +25,10 @@ class Peer {
   Peer& operator=(const Peer&) = delete;
 
   const Identity& who() const { return who_; }
-  // Queues a frame; callable from any thread, never blocks.
-  virtual void send(Frame frame) = 0;
+  // Queues frames, in order; callable from any thread, never blocks. Frames queued in one call
+  // leave in one write to the socket.
+  virtual void send(Frames frames) = 0;
+  void send(Frame frame) { send(Frames{std::move(frame)}); }
   // Finishes queued writes and closes with 1001 (server shutdown).
   virtual void shutdown() = 0;
 

@@ -180,10 +180,11 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
       return;
     }
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
-    hub_.send_to(who, make_frame(ack_event(client_id, conv, s.id, s.seq)));
-    hub_.deliver(conv, s.message, to_all);
-    hub_.deliver(conv, s.coach, to_staff);
-    if (s.health) hub_.deliver(conv, s.health, to_supervisors);
+    std::vector<Delivery> frames{{make_frame(ack_event(client_id, conv, s.id, s.seq)), to_author},
+                                 {s.message, to_all},
+                                 {s.coach, to_staff}};
+    if (s.health) frames.push_back({s.health, to_supervisors});
+    hub_.deliver(conv, frames, &who);
   };
   const auto applied = apply(*view, who, role, f.text, now_(), f.client_id, std::move(after));
   if (applied.what == Applied::closed)

@@ -87,9 +87,9 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
     if (ec) return done({503, {{"error", "store_failed"}, {"message", "the event could not be stored; send it again"}}});
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
     const std::string& conv = s.conversation;
-    hub_.deliver(conv, s.message, to_staff);
-    hub_.deliver(conv, s.coach, to_staff);
-    if (s.health) hub_.deliver(conv, s.health, to_supervisors);
+    std::vector<Delivery> frames{{s.message, to_staff}, {s.coach, to_staff}};
+    if (s.health) frames.push_back({s.health, to_supervisors});
+    hub_.deliver(conv, frames, nullptr);
     json body = json::parse(*s.coach);  // the coach event as stored: without "type"
     body.erase("type");
     body["id"] = s.id;

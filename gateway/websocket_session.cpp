@@ -33,6 +33,7 @@ void websocket_session::run(Request req) {
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "tact"); }));
   ws_.read_message_max(ctx_.limits.max_message);
+  ws_.auto_fragment(false);  // one frame per message: fewer headers and writes
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
 }
 
@@ -70,15 +71,25 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   do_read();
 }
 
-void websocket_session::send(Frame frame) {
-  net::post(ws_.get_executor(), beast::bind_front_handler(&websocket_session::on_send, shared_from_this(), std::move(frame)));
+void websocket_session::send(Frames frames) {
+  net::post(ws_.get_executor(), beast::bind_front_handler(&websocket_session::on_send, shared_from_this(), std::move(frames)));
 }
 
-void websocket_session::on_send(Frame frame) {
+void websocket_session::on_send(Frames frames) {
   if (closing_ || !joined_) return;
-  if (queue_.size() >= ctx_.limits.send_queue) return drop();
-  queue_.push_back(std::move(frame));
-  if (queue_.size() == 1) do_write();
+  const bool idle = queue_.empty();
+  for (auto& f : frames) {
+    if (queue_.size() >= ctx_.limits.send_queue) {
+      drop();
+      if (idle) do_write();  // the one frame drop() keeps, then the close (uncorked)
+      return;
+    }
+    queue_.push_back(std::move(f));
+  }
+  if (idle && !queue_.empty()) {
+    ws_.next_layer().cork();  // until the queue is written
+    do_write();
+  }
 }
 
 void websocket_session::do_write() {
@@ -90,6 +101,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "write");
   queue_.pop_front();
   if (!queue_.empty()) return do_write();
+  ws_.next_layer().uncork();
   if (closing_) do_close(close_code_);
 }
 

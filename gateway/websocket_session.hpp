@@ -1,6 +1,7 @@
 #pragma once
 // One WebSocket connection (after the upgrade), on its own strand. Reads frames and hands them
-// to the relay; writes one frame at a time from a bounded queue. A client that lets its queue
+// to the relay; writes one frame at a time from a bounded queue (frames queued together reach the
+// socket in one write: see coalescing_stream). A client that lets its queue
 // fill up is dropped (close 1008); shutdown() closes with 1001 once the queue is written.
 #include <deque>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "coalescing_stream.hpp"
 #include "http_types.hpp"
 #include "peer.hpp"
 #include "rate_limiter.hpp"
@@ -27,14 +29,15 @@ class websocket_session : public Peer, public std::enable_shared_from_this<webso
   ~websocket_session() override;
 
   void run(Request req);
-  void send(Frame frame) override;
+  using Peer::send;
+  void send(Frames frames) override;
   void shutdown() override;
 
  private:
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
-  void on_send(Frame frame);
+  void on_send(Frames frames);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
   void drop();
@@ -42,7 +45,7 @@ class websocket_session : public Peer, public std::enable_shared_from_this<webso
   void on_close(beast::error_code ec);
   void fail(beast::error_code ec, const char* what);
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<coalescing_stream<beast::tcp_stream>> ws_;
   beast::flat_buffer buffer_;
   ServerContext& ctx_;
   RateLimiter limiter_;
