@@ -4,7 +4,9 @@
 // customer's send to the agent's coach event (echo: to the echo), the ratio, and the server's
 // memory per open conversation. Then latency at a paced load: a fresh `tact serve`, the same
 // number of conversations, customers sending at a quarter and at half the measured maximum
-// (open loop, so the latency is the server's, not the queue a closed loop builds).
+// (open loop, so the latency is the server's, not the queue a closed loop builds), with the
+// server's CPU per message. `--max N` runs only the paced phases, at a quarter and half of N: the
+// way to compare two builds (`--tact PATH`) at the same load on a noisy machine.
 // Bounded: at most 5000 conversations and 60 s per phase.
 #include <algorithm>
 #include <chrono>
@@ -232,15 +234,19 @@ void paced_phases(const std::string& bin, int conversations, int seconds, double
     ioc.run_for(std::chrono::seconds(1));
     traffic.take_latencies();
     const auto before = traffic.coached();
+    const double cpu0 = cpu_seconds(pid);
     const auto start = Clock::now();
     ioc.run_for(std::chrono::seconds(seconds));
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    const double cpu = cpu_seconds(pid) - cpu0;
+    const auto coached = traffic.coached() - before;
     auto lat = traffic.take_latencies();
     traffic.stop();
     ioc.run_for(std::chrono::milliseconds(500));  // let the last answers in
-    std::printf("paced  %10.0f msgs/s   p50 %7.0f us   p99 %7.0f us   (offered %.0f/s = %.0f%% of max, %d open conversations)\n",
-                static_cast<double>(traffic.coached() - before) / secs, tact::bench::percentile(lat, 0.5),
-                tact::bench::percentile(lat, 0.99), rate, share * 100, conversations);
+    std::printf("paced  %10.0f msgs/s   p50 %7.0f us   p99 %7.0f us   (offered %.0f/s = %.0f%% of max, %d open conversations; "
+                "server CPU %.1f us per message)\n",
+                static_cast<double>(coached) / secs, tact::bench::percentile(lat, 0.5), tact::bench::percentile(lat, 0.99), rate,
+                share * 100, conversations, coached > 0 ? 1e6 * cpu / static_cast<double>(coached) : 0.0);
   }
   traffic.close();
   ioc.run_for(std::chrono::milliseconds(200));
@@ -252,11 +258,18 @@ void paced_phases(const std::string& bin, int conversations, int seconds, double
 int main(int argc, char** argv) {
   std::string bin = TACT_BIN;
   int conversations = 1000, seconds = 10;
+  double given_max = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--tact") bin = argv[i + 1];
     else if (a == "--conversations") conversations = std::clamp(std::atoi(argv[i + 1]), 1, 5000);
     else if (a == "--seconds") seconds = std::clamp(std::atoi(argv[i + 1]), 1, 60);
+    else if (a == "--max") given_max = std::max(0.0, std::atof(argv[i + 1]));
+  }
+  if (given_max > 0) {  // to compare two builds at the same load: the paced phases only
+    std::printf("bench_load: paced phases only, at 25%% and 50%% of --max %.0f\n", given_max);
+    paced_phases(bin, conversations, seconds, given_max);
+    return 0;
   }
   std::printf("bench_load: %d conversations (2 connections each), %d s per phase, loopback\n", conversations, seconds);
   std::vector<std::shared_ptr<Side>> keep;
