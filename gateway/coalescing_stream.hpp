@@ -36,7 +36,6 @@ class coalescing_stream {
  public:
   using executor_type = typename NextLayer::executor_type;
   static constexpr std::size_t kHighWater = 64 * 1024;
-  static constexpr std::size_t kKeep = 16 * 1024;  // buffer capacity an idle connection keeps
 
   template <class... Args>
   explicit coalescing_stream(Args&&... args) : s_(std::make_shared<State>(std::forward<Args>(args)...)) {}
@@ -136,8 +135,7 @@ class coalescing_stream {
       s->pending.clear();
       boost::asio::async_write(s->next, boost::asio::buffer(s->sending), [s](boost::beast::error_code ec, std::size_t) {
         s->flushing = false;
-        if (s->sending.capacity() > kKeep) s->sending = std::string();  // after a burst: give it back
-        else s->sending.clear();
+        s->sending = std::string();  // an idle connection holds no buffer
         if (ec && !s->failed) s->failed = ec;
         s->sent.cancel();
         if (!s->corked || s->pending.size() > kHighWater) flush(s);
