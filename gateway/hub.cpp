@@ -85,6 +85,13 @@ std::vector<std::shared_ptr<Peer>> Hub::peers() const {
   return out;
 }
 
+std::size_t Hub::peer_count() const {
+  std::size_t n = 0;
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, list] : peers_) n += list.size();
+  return n;
+}
+
 ConversationView Hub::customer_conversation(const Identity& customer,
                                             const std::function<std::shared_ptr<LiveConversation>()>& make,
                                             const std::function<void(const ConversationView&)>& opened) {

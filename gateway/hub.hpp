@@ -41,6 +41,7 @@ class Hub {
   bool subscribed(const Peer* peer) const;
   bool has_supervisors() const;
   std::vector<std::shared_ptr<Peer>> peers() const;
+  std::size_t peer_count() const;
 
   // The customer's open conversation; or a new one from `make`, registered and assigned to the
   // connected agent with the fewest open conversations ("" = queued). `opened` runs under the

@@ -2,21 +2,32 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <malloc.h>
 #include <openssl/sha.h>
 #include <sys/resource.h>
 
 #include "log.hpp"
+#include "memory_trim.hpp"
 #include "pack_loader.hpp"
 #include "secret.hpp"
 #include "listener.hpp"
 
 namespace tact::gateway {
 namespace {
+
+long rss_kib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -33,14 +44,24 @@ struct Runtime {
   net::steady_timer stop_timer;
   int health_every_ms;
   bool stopping = false;
+  MemoryTrim trim;
 
   void tick() {
     health_timer.expires_after(std::chrono::milliseconds(health_every_ms));
     health_timer.async_wait([this](beast::error_code ec) {
       if (ec || stopping) return;
       relay.tick();
+      give_back_memory();
       tick();
     });
+  }
+
+  void give_back_memory() {
+    const auto open = hub.peer_count();
+    if (!trim.due(open)) return;
+    const long before = rss_kib();
+    malloc_trim(0);
+    log_event("memory_returned", {{"connections", open}, {"rss_kib_before", before}, {"rss_kib_after", rss_kib()}});
   }
 
   void stop(int signal) {

@@ -289,6 +289,15 @@ TEST_CASE("hostile: 10,000 idle connections") {
   ioc.run_for(std::chrono::milliseconds(100));
   idle.clear();
   CHECK(s.alive());
+  // Their memory goes back to the system within a few health ticks (2 s each).
+  long rss2 = rss_kb(s.server.pid());
+  const auto give_back = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+  while (rss2 > rss0 + (rss1 - rss0) / 2 && std::chrono::steady_clock::now() < give_back) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    rss2 = rss_kb(s.server.pid());
+  }
+  std::printf("idle connections closed: server RSS %ld KiB\n", rss2);
+  CHECK(rss2 <= rss0 + (rss1 - rss0) / 2);
 }
 
 TEST_CASE("hostile: a client that never reads is dropped with 1008, the others continue") {
