@@ -289,6 +289,7 @@ TEST_CASE("hostile: 10,000 idle connections") {
   ioc.run_for(std::chrono::milliseconds(100));
   idle.clear();
   CHECK(s.alive());
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's allocator quarantines freed memory and has no malloc_trim
   // Their memory goes back to the system within a few health ticks (2 s each).
   long rss2 = rss_kb(s.server.pid());
   const auto give_back = std::chrono::steady_clock::now() + std::chrono::seconds(8);
@@ -298,6 +299,7 @@ TEST_CASE("hostile: 10,000 idle connections") {
   }
   std::printf("idle connections closed: server RSS %ld KiB\n", rss2);
   CHECK(rss2 <= rss0 + (rss1 - rss0) / 2);
+#endif
 }
 
 TEST_CASE("hostile: a client that never reads is dropped with 1008, the others continue") {
