@@ -177,16 +177,20 @@ void Hub::deliver(const std::string& conversation, const std::vector<Delivery>& 
   };
   std::vector<Target> targets;
   // A peer reached twice (the author is also the conversation's customer) gets each frame once.
-  auto add = [&targets](std::shared_ptr<Peer> p, unsigned audience) {
-    for (auto& t : targets)
-      if (t.peer == p) return void(t.audience |= audience);
-    targets.push_back({std::move(p), audience});
+  // Only targets added from earlier lists can be it: a list of the hub never holds a peer twice.
+  auto add_list = [&targets](const std::vector<Ref>& list, unsigned audience) {
+    const auto earlier = static_cast<std::ptrdiff_t>(targets.size());
+    for (const auto& r : list) {
+      auto p = r.weak.lock();
+      if (!p) continue;
+      const auto end = targets.begin() + earlier;
+      auto same = std::find_if(targets.begin(), end, [&](const Target& t) { return t.peer == p; });
+      if (same != end) same->audience |= audience;
+      else targets.push_back({std::move(p), audience});
+    }
   };
   auto add_key = [&](const Key& key, unsigned audience) {
-    auto it = peers_.find(key);
-    if (it == peers_.end()) return;
-    for (const auto& r : it->second)
-      if (auto p = r.weak.lock()) add(std::move(p), audience);
+    if (auto it = peers_.find(key); it != peers_.end()) add_list(it->second, audience);
   };
   {
     std::lock_guard lock(mutex_);
@@ -196,17 +200,7 @@ void Hub::deliver(const std::string& conversation, const std::vector<Delivery>& 
       const auto& e = it->second;
       if ((wanted & to_customer) && e.live->channel == "ws") add_key({UserRole::customer, e.live->customer}, to_customer);
       if ((wanted & to_agent) && !e.agent.empty()) add_key({UserRole::agent, e.agent}, to_agent);
-      if (wanted & to_supervisors) {
-        const auto named = targets.size();  // supervisors_ holds each peer once: check only these
-        for (const auto& r : supervisors_) {
-          auto p = r.weak.lock();
-          if (!p) continue;
-          auto same = std::find_if(targets.begin(), targets.begin() + static_cast<std::ptrdiff_t>(named),
-                                   [&](const Target& t) { return t.peer == p; });
-          if (same != targets.begin() + static_cast<std::ptrdiff_t>(named)) same->audience |= to_supervisors;
-          else targets.push_back({std::move(p), to_supervisors});
-        }
-      }
+      if (wanted & to_supervisors) add_list(supervisors_, to_supervisors);
     }
   }
   for (auto& t : targets) {

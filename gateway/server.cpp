@@ -2,8 +2,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <fstream>
-#include <string>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -16,18 +14,12 @@
 #include "log.hpp"
 #include "memory_trim.hpp"
 #include "pack_loader.hpp"
+#include "process_memory.hpp"
 #include "secret.hpp"
 #include "listener.hpp"
 
 namespace tact::gateway {
 namespace {
-
-long rss_kib() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
 
 std::int64_t now_ms() {
   using namespace std::chrono;

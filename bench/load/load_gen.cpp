@@ -31,6 +31,7 @@
 
 #include "echo_server.hpp"
 #include "jwt.hpp"
+#include "process_memory.hpp"
 #include "traffic.hpp"
 
 namespace beast = boost::beast;
@@ -170,13 +171,6 @@ double cpu_seconds(int pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-long rss_kb(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
 
 int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
   int fds[2];
@@ -287,7 +281,7 @@ int main(int argc, char** argv) {
   {
     net::io_context ioc;
     Stats stats;
-    const long rss0 = rss_kb(pid);
+    const long rss0 = tact::gateway::rss_kib(pid);
     for (int i = 0; i < conversations; ++i) {
       auto agent = std::make_shared<Side>(ioc, [&stats](Side& a, const std::string& f) {
         if (f.find("\"type\":\"assigned\"") != std::string::npos)
@@ -313,7 +307,7 @@ int main(int argc, char** argv) {
       keep.push_back(customer);
     }
     ioc.run_for(std::chrono::seconds(1));
-    const long rss1 = rss_kb(pid);
+    const long rss1 = tact::gateway::rss_kib(pid);
     // The agent's latency clock starts when the customer sends: keep it in the agent side.
     const double cpu0 = cpu_seconds(pid);
     run_phase(ioc, stats, seconds, "tact");

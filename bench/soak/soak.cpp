@@ -8,7 +8,6 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -16,19 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "process_memory.hpp"
 #include "traffic.hpp"
 
 namespace {
 
 const std::string kSecret = "bench-soak-secret-0123456789abcdef";
 
-long rss_kb(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
 
 int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
   int fds[2];
@@ -105,7 +98,7 @@ int main(int argc, char** argv) {
   soak.start();
   ioc.run_for(std::chrono::seconds(2));  // warm up
   soak.take_latencies();
-  const long rss_start = rss_kb(pid);
+  const long rss_start = tact::gateway::rss_kib(pid);
   std::printf("bench_soak: %d min at %.0f msgs/s, %d conversations; server RSS at start %ld KiB\n", minutes, rate, conversations,
               rss_start);
   std::printf("minute  msgs/s     p50 us     p99 us   max us   RSS KiB\n");
@@ -117,10 +110,10 @@ int main(int argc, char** argv) {
     auto lat = soak.take_latencies();
     p99s.push_back(tact::bench::percentile(lat, 0.99));
     std::printf("%6d %7.0f %10.0f %10.0f %8.0f %9ld\n", m, static_cast<double>(soak.coached() - before) / 60,
-                tact::bench::percentile(lat, 0.5), p99s.back(), tact::bench::percentile(lat, 1.0), rss_kb(pid));
+                tact::bench::percentile(lat, 0.5), p99s.back(), tact::bench::percentile(lat, 1.0), tact::gateway::rss_kib(pid));
     std::fflush(stdout);
   }
-  const long rss_end = rss_kb(pid);
+  const long rss_end = tact::gateway::rss_kib(pid);
   std::printf("bench_soak: RSS start %ld KiB, end %ld KiB (%+.1f%%); p99 first minute %.0f us, last %.0f us; errors %llu, disconnects %llu\n",
               rss_start, rss_end, 100.0 * static_cast<double>(rss_end - rss_start) / static_cast<double>(std::max(rss_start, 1L)),
               p99s.front(), p99s.back(), static_cast<unsigned long long>(soak.errors()),

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -17,6 +16,7 @@
 #include <sys/resource.h>
 
 #include "harness.hpp"
+#include "process_memory.hpp"
 #include "traffic.hpp"
 
 using namespace tact::test;
@@ -28,13 +28,6 @@ namespace {
 const std::string kAllowedOrigin = "https://chat.example.com";
 constexpr std::size_t kMaxMessage = 65536;
 
-long rss_kb(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
 
 std::size_t open_fds(int pid) {
   std::error_code ec;
@@ -69,7 +62,7 @@ struct Shared {
     latencies();
     std::this_thread::sleep_for(std::chrono::seconds(3));
     unloaded = latencies();
-    rss_start = rss_kb(server.pid());
+    rss_start = tact::gateway::rss_kib(server.pid());
   }
   ~Shared() {
     stop = true;
@@ -260,7 +253,7 @@ TEST_CASE("hostile: 10,000 idle connections") {
     std::printf("idle connections: RLIMIT_NOFILE hard limit is %llu, scaled down to %d\n",
                 static_cast<unsigned long long>(files.rlim_cur), target);
   }
-  const long rss0 = rss_kb(s.server.pid());
+  const long rss0 = tact::gateway::rss_kib(s.server.pid());
   net::io_context ioc;
   std::vector<std::shared_ptr<AsyncWs>> idle;
   int ready = 0, failed = 0, hellos = 0;
@@ -275,7 +268,7 @@ TEST_CASE("hostile: 10,000 idle connections") {
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (hellos < ready && std::chrono::steady_clock::now() < deadline) ioc.run_for(std::chrono::milliseconds(10));
-  const long rss1 = rss_kb(s.server.pid());
+  const long rss1 = tact::gateway::rss_kib(s.server.pid());
   std::printf("idle connections: %d open (%d failed), server RSS %ld -> %ld KiB (%.1f KiB each), %zu fds\n", ready, failed, rss0,
               rss1, static_cast<double>(rss1 - rss0) / std::max(ready, 1), open_fds(s.server.pid()));
   s.phase("10,000 idle: while they connect");
@@ -291,11 +284,11 @@ TEST_CASE("hostile: 10,000 idle connections") {
   CHECK(s.alive());
 #if !defined(__SANITIZE_ADDRESS__)  // ASan's allocator quarantines freed memory and has no malloc_trim
   // Their memory goes back to the system within a few health ticks (2 s each).
-  long rss2 = rss_kb(s.server.pid());
+  long rss2 = tact::gateway::rss_kib(s.server.pid());
   const auto give_back = std::chrono::steady_clock::now() + std::chrono::seconds(8);
   while (rss2 > rss0 + (rss1 - rss0) / 2 && std::chrono::steady_clock::now() < give_back) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    rss2 = rss_kb(s.server.pid());
+    rss2 = tact::gateway::rss_kib(s.server.pid());
   }
   std::printf("idle connections closed: server RSS %ld KiB\n", rss2);
   CHECK(rss2 <= rss0 + (rss1 - rss0) / 2);
@@ -482,7 +475,7 @@ TEST_CASE("hostile: an Origin from elsewhere is refused 403 when origins are res
 TEST_CASE("hostile: the server stayed up; latency and memory of the others") {
   auto& s = shared();
   s.phase("(last)");
-  const long rss_end = rss_kb(s.server.pid());
+  const long rss_end = tact::gateway::rss_kib(s.server.pid());
   std::printf("others' p99 latency (customer send -> agent coach): unloaded %.0f us (%zu msgs), under attack %.0f us (%zu msgs); "
               "p50 %.0f -> %.0f us\n",
               tact::bench::percentile(s.unloaded, 0.99), s.unloaded.size(), tact::bench::percentile(s.attacked, 0.99), s.attacked.size(),
