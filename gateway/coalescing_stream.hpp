@@ -1,23 +1,25 @@
 #pragma once
-// The layer under each WebSocket: writes are gathered and handed to the socket together.
+// The layer under each WebSocket: what is written is gathered and handed to the socket together.
 //
 // Why: a coached message sends its author an ack and the message, and its agent the message and
-// the coach event. Beast writes each WebSocket message with its own send(), and on loopback every
-// send() also runs the receiver's TCP stack and wakes it: the kernel was 42% of the server's CPU.
+// the coach event. Written one by one, each is its own send(), and on loopback every send() also
+// runs the receiver's TCP stack and wakes it: the kernel was 42% of the server's CPU.
 //
-// A write is copied into a buffer and completes at once (posted). While the owner has `cork`ed
-// the stream (it has more frames queued), the buffer only grows; `uncork` sends it in one write.
-// Writes made uncorked (Beast's own: the handshake, pongs, the close) are sent by a posted flush.
+// The session appends its messages' frames whole (`append`, header and payload) and calls
+// `flush` once its queue is empty: everything queued leaves in one write. Beast's own writes (the
+// handshake, pongs, the close) are copied into the same buffer, complete at once (posted), and
+// are sent by a posted flush, after whatever was appended before them.
 //
-// Backpressure is kept: past `kHighWater` bytes the buffer is sent even while corked, and while
-// that send is in flight a further write completes only when it is done. A client that reads
-// nothing therefore still stalls its WebSocket writes, and its session's queue fills up.
+// Backpressure is kept: past `kHighWater` bytes the buffer is sent at once, and while that send
+// is in flight `append` refuses (wait with `async_wait_sent`) and a Beast write completes only
+// when it is done. A client that reads nothing therefore stalls its session, whose queue fills.
 //
 // Every asynchronous path holds the shared state, so a send in flight outlives the session.
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <boost/asio/async_result.hpp>
@@ -44,11 +46,31 @@ class coalescing_stream {
   NextLayer& next_layer() noexcept { return s_->next; }
   const NextLayer& next_layer() const noexcept { return s_->next; }
 
-  // On the stream's executor only.
-  void cork() { s_->corked = true; }
-  void uncork() {
-    s_->corked = false;
-    State::flush(s_);
+  // On the stream's executor only. Appends one whole frame; false, appending nothing, while the
+  // buffer is past the high-water mark and a send is in flight.
+  bool append(std::string_view header, std::string_view payload) {
+    auto& st = *s_;
+    if (st.pending.size() > kHighWater) {
+      if (st.flushing) return false;
+      State::flush(s_);
+    }
+    if (!st.failed) st.pending.append(header).append(payload);  // failed: the read side reports it
+    return true;
+  }
+  // Sends what is held, unless a send is in flight (it sends the rest when done).
+  void flush() { State::flush(s_); }
+  // Completes once the send in flight is done (at once if there is none), with its error if any.
+  template <class Handler>
+  auto async_wait_sent(Handler&& handler) {
+    return boost::asio::async_initiate<Handler, void(boost::beast::error_code)>(
+        [s = s_](auto h) {
+          if (!s->flushing) {
+            boost::asio::post(s->next.get_executor(), [h = std::move(h), ec = s->failed]() mutable { std::move(h)(ec); });
+            return;
+          }
+          s->sent.async_wait([s, h = std::move(h)](boost::beast::error_code) mutable { std::move(h)(s->failed); });
+        },
+        handler);
   }
 
   template <class MutableBufferSequence, class ReadHandler>
@@ -62,7 +84,7 @@ class coalescing_stream {
         [s = s_](auto h, const ConstBufferSequence& b) { State::write(s, std::move(h), b); }, handler, buffers);
   }
 
-  // Uncorks, and completes once everything written so far has reached the socket (or failed).
+  // Completes once everything written so far has reached the socket (or failed).
   template <class Handler>
   auto async_drain(Handler&& handler) {
     return boost::asio::async_initiate<Handler, void(boost::beast::error_code)>(
@@ -77,11 +99,10 @@ class coalescing_stream {
     }
 
     NextLayer next;
-    std::string pending;    // written by Beast, not yet handed to the socket
+    std::string pending;    // appended or written by Beast, not yet handed to the socket
     std::string sending;    // in the socket write in flight
     bool flushing = false;  // a socket write is in flight
     bool scheduled = false;  // a flush is posted
-    bool corked = false;
     boost::beast::error_code failed;
     // Never expires: writes past the high-water mark and drains wait on it, and each finished
     // socket write wakes them all (cancel) to look again.
@@ -104,13 +125,12 @@ class coalescing_stream {
         });
         return;
       }
-      if (!s->corked || full) schedule(s);
+      schedule(s);
       boost::asio::post(s->next.get_executor(), [h = std::move(h), n]() mutable { std::move(h)(boost::beast::error_code{}, n); });
     }
 
     template <class Handler>
     static void drain(const std::shared_ptr<State>& s, Handler h) {
-      s->corked = false;
       if (s->failed || (!s->flushing && s->pending.empty())) {
         boost::asio::post(s->next.get_executor(), [h = std::move(h), ec = s->failed]() mutable { std::move(h)(ec); });
         return;
@@ -138,7 +158,7 @@ class coalescing_stream {
         s->sending = std::string();  // an idle connection holds no buffer
         if (ec && !s->failed) s->failed = ec;
         s->sent.cancel();
-        if (!s->corked || s->pending.size() > kHighWater) flush(s);
+        flush(s);
       });
     }
   };

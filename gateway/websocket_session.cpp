@@ -4,6 +4,7 @@
 
 #include "log.hpp"
 #include "protocol.hpp"
+#include "ws_frame.hpp"
 
 namespace tact::gateway {
 
@@ -77,31 +78,33 @@ void websocket_session::send(Frames frames) {
 
 void websocket_session::on_send(Frames frames) {
   if (closing_ || !joined_) return;
-  const bool idle = queue_.empty();
   for (auto& f : frames) {
     if (queue_.size() >= ctx_.limits.send_queue) {
       drop();
-      if (idle) do_write();  // the one frame drop() keeps, then the close (uncorked)
       return;
     }
     queue_.push_back(std::move(f));
   }
-  if (idle && !queue_.empty()) {
-    ws_.next_layer().cork();  // until the queue is written
-    do_write();
+  if (!waiting_) pump();
+}
+
+void websocket_session::pump() {
+  if (!ws_.is_open()) return queue_.clear();  // closing: nothing may follow a close frame
+  auto& out = ws_.next_layer();
+  while (!queue_.empty()) {
+    const auto& f = *queue_.front();
+    if (!out.append(text_frame_header(f.size()).view(), f)) {
+      waiting_ = true;
+      out.async_wait_sent([self = shared_from_this()](beast::error_code ec) {
+        self->waiting_ = false;
+        if (ec) return self->fail(ec, "write");
+        self->pump();
+      });
+      return;
+    }
+    queue_.pop_front();
   }
-}
-
-void websocket_session::do_write() {
-  ws_.text(true);
-  ws_.async_write(net::buffer(*queue_.front()), beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
-}
-
-void websocket_session::on_write(beast::error_code ec, std::size_t) {
-  if (ec) return fail(ec, "write");
-  queue_.pop_front();
-  if (!queue_.empty()) return do_write();
-  ws_.next_layer().uncork();
+  out.flush();
   if (closing_) do_close(close_code_);
 }
 
@@ -111,7 +114,8 @@ void websocket_session::drop() {
   ctx_.metrics.dropped_clients++;
   log_event("client_dropped", {{"role", to_string(who().role)}, {"sub", who().sub}, {"queued", queue_.size()},
                                {"reason", "send queue full: the client does not read"}});
-  while (queue_.size() > 1) queue_.pop_back();  // the front one is being written
+  queue_.clear();
+  if (!waiting_) do_close(close_code_);
   // If that write never finishes (the client reads nothing), give up on a clean close.
   drop_timer_.expires_after(std::chrono::seconds(1));
   drop_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
@@ -124,7 +128,7 @@ void websocket_session::shutdown() {
     if (self->closing_) return;
     self->closing_ = true;
     self->close_code_ = websocket::close_code::going_away;
-    if (self->queue_.empty()) self->do_close(self->close_code_);
+    if (self->queue_.empty() && !self->waiting_) self->do_close(self->close_code_);
     self->drop_timer_.expires_after(std::chrono::seconds(2));
     self->drop_timer_.async_wait([self](beast::error_code e) {
       if (!e) beast::get_lowest_layer(self->ws_).close();

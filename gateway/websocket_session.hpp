@@ -1,8 +1,10 @@
 #pragma once
 // One WebSocket connection (after the upgrade), on its own strand. Reads frames and hands them
-// to the relay; writes one frame at a time from a bounded queue (frames queued together reach the
-// socket in one write: see coalescing_stream). A client that lets its queue
-// fill up is dropped (close 1008); shutdown() closes with 1001 once the queue is written.
+// to the relay. Frames to send wait in a bounded queue; `pump` writes them as WebSocket frames
+// straight into the connection's buffer (see coalescing_stream), and everything queued leaves in
+// one write. Beast's per-message write operations cost about 5 us of CPU per coached message.
+// A client that lets its queue fill up is dropped (close 1008); shutdown() closes with 1001 once
+// the queue is written.
 #include <deque>
 #include <memory>
 
@@ -38,8 +40,7 @@ class websocket_session : public Peer, public std::enable_shared_from_this<webso
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void on_send(Frames frames);
-  void do_write();
-  void on_write(beast::error_code ec, std::size_t bytes);
+  void pump();
   void drop();
   void do_close(websocket::close_code code);
   void on_close(beast::error_code ec);
@@ -54,6 +55,7 @@ class websocket_session : public Peer, public std::enable_shared_from_this<webso
   bool joined_ = false;
   bool closing_ = false;  // no more frames are queued
   bool close_sent_ = false;
+  bool waiting_ = false;  // for the socket to take more
   websocket::close_code close_code_ = websocket::close_code::going_away;
 };
 

@@ -11,12 +11,14 @@
 #include <boost/beast/websocket.hpp>
 
 #include "coalescing_stream.hpp"
+#include "ws_frame.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using tact::gateway::coalescing_stream;
+using tact::gateway::text_frame_header;
 
 namespace {
 
@@ -78,29 +80,19 @@ struct Pair {
 
 }  // namespace
 
-TEST_CASE("frames written while corked complete at once, are held, and leave together in order on uncork") {
+// 3, 300 and 70,000 bytes: a header with a 1-, 2- and 8-byte length.
+TEST_CASE("appended frames are held until flush, then reach a WebSocket client as messages, in order") {
   Pair p;
-  p.server.next_layer().cork();
-  int completed = 0;
-  const std::vector<std::string> frames{"ack", "message", std::string(20000, 'x')};
-  std::function<void(std::size_t)> write_from = [&](std::size_t i) {
-    if (i == frames.size()) return;
-    p.server.async_write(net::buffer(frames[i]), [&, i](beast::error_code ec, std::size_t) {
-      REQUIRE(!ec);
-      ++completed;
-      write_from(i + 1);
-    });
-  };
-  write_from(0);
-  REQUIRE(run_until(p.ioc, [&] { return completed == 3; }));
+  const std::vector<std::string> frames{"ack", std::string(300, 'm'), std::string(70000, 'c')};
+  for (const auto& f : frames) REQUIRE(p.server.next_layer().append(text_frame_header(f.size()).view(), f));
   run_for(p.ioc, std::chrono::milliseconds(50));
-  CHECK(p.client_bytes_waiting() == 0);  // nothing sent while corked
+  CHECK(p.client_bytes_waiting() == 0);  // nothing sent before the flush
 
-  p.server.next_layer().uncork();
+  p.server.next_layer().flush();
   for (const auto& f : frames) CHECK(p.client_read() == f);
 }
 
-TEST_CASE("uncorked, a write is sent without being asked") {
+TEST_CASE("a write of Beast's own is sent without being asked") {
   Pair p;
   bool done = false;
   p.server.async_write(net::buffer(std::string("hello")), [&](beast::error_code ec, std::size_t) { done = !ec; });
@@ -108,23 +100,32 @@ TEST_CASE("uncorked, a write is sent without being asked") {
   CHECK(p.client_read() == "hello");
 }
 
-TEST_CASE("a peer that reads nothing stalls the writes; once it reads, they all finish") {
+// As the session does: append until refused, then wait for the send in flight.
+TEST_CASE("a peer that reads nothing stalls the appends; once it reads, they all get through") {
   Pair p;
   const std::string big(256 * 1024, 'b');
   const int total = 256;  // 64 MiB: more than loopback buffers and the high-water mark hold
-  int completed = 0;
-  std::function<void()> write_next = [&] {
-    p.server.async_write(net::buffer(big), [&](beast::error_code ec, std::size_t) {
-      REQUIRE(!ec);
-      if (++completed < total) write_next();
-    });
+  int appended = 0;
+  std::function<void()> append_more = [&] {
+    auto& out = p.server.next_layer();
+    while (appended < total) {
+      if (!out.append(text_frame_header(big.size()).view(), big)) {
+        out.async_wait_sent([&](beast::error_code ec) {
+          REQUIRE(!ec);
+          append_more();
+        });
+        return;
+      }
+      ++appended;
+    }
+    out.flush();
   };
-  write_next();
+  append_more();
   run_for(p.ioc, std::chrono::milliseconds(300));
-  const int stalled_at = completed;
+  const int stalled_at = appended;
   run_for(p.ioc, std::chrono::milliseconds(200));
-  CHECK(completed == stalled_at);  // no progress without a reader
-  CHECK(completed < total);
+  CHECK(appended == stalled_at);  // no progress without a reader
+  CHECK(appended < total);
 
   int read = 0;
   beast::flat_buffer b;
@@ -138,15 +139,13 @@ TEST_CASE("a peer that reads nothing stalls the writes; once it reads, they all 
   };
   read_next();
   REQUIRE(run_until(p.ioc, [&] { return read == total; }, std::chrono::seconds(20)));
-  CHECK(completed == total);
+  CHECK(appended == total);
 }
 
 TEST_CASE("a close from the peer is answered, with what was still held sent first") {
   Pair p;
-  p.server.next_layer().cork();  // held, and never uncorked by the owner
-  int written = 0;
-  p.server.async_write(net::buffer(std::string("queued")), [&](beast::error_code ec, std::size_t) { written += !ec; });
-  REQUIRE(run_until(p.ioc, [&] { return written == 1; }));
+  const std::string held = "queued";
+  REQUIRE(p.server.next_layer().append(text_frame_header(held.size()).view(), held));  // never flushed by the owner
 
   beast::error_code server_read = net::error::would_block, client_close = net::error::would_block;
   beast::flat_buffer b;
