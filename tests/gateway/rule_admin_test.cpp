@@ -103,6 +103,7 @@ TEST_CASE("recent messages are the latest by time, oldest first") {
   std::string error;
   auto store = open_sqlite_store(dir.path, nullptr, error);
   REQUIRE(store);
+  for (const std::string c : {"c0", "c1"}) store->open_conversation({c, "d", "D", "", "ws", 1, std::nullopt}, nullptr);
   for (int i = 1; i <= 10; ++i)
     store->append_message({"c" + std::to_string(i % 2), "m" + std::to_string(i), i, "customer", "d", "D", "t", 1000 + i, "", "{}", "v"}, nullptr);
   store->flush();

@@ -5,6 +5,8 @@
 #include <future>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "log.hpp"
 #include "metrics.hpp"
 #include "store.hpp"
@@ -125,15 +127,80 @@ TEST_CASE("a failed write fails alone and is reported") {
   std::string error;
   auto store = open_sqlite_store(dir.path, nullptr, error);
   REQUIRE(store);
-  std::vector<std::error_code> results(3);
+  store->open_conversation({"c1", "dana", "Dana", "", "ws", 1, std::nullopt}, nullptr);
+  std::vector<std::error_code> results(4);
   store->append_message(message("c1", 1), [&](std::error_code ec) { results[0] = ec; });
   store->append_message(message("c1", 1), [&](std::error_code ec) { results[1] = ec; });  // duplicate seq
   store->append_message(message("c1", 2), [&](std::error_code ec) { results[2] = ec; });
+  store->append_message(message("ghost", 1), [&](std::error_code ec) { results[3] = ec; });  // no such conversation
   store->flush();
   CHECK_FALSE(results[0]);
   CHECK(results[1]);
   CHECK_FALSE(results[2]);
-  CHECK(store->messages("c1").size() == 2);
+  CHECK(results[3]);
+  const auto msgs = store->messages("c1");
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0].seq == 1);
+  CHECK(msgs[1].seq == 2);
+  CHECK(store->messages("ghost").empty());
+}
+
+// Messages used to be found by PRIMARY KEY(conversation, seq); they are now a chain per
+// conversation (see sqlite_store.cpp). A data dir from before is upgraded when opened.
+TEST_CASE("a database from before the message chain is upgraded on open, keeping every message in order") {
+  set_logging(false);
+  Dir dir;
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir.path + "/tact.db").c_str(), &db) == SQLITE_OK);
+    const char* old_schema = R"sql(
+      PRAGMA journal_mode=WAL;
+      CREATE TABLE conversations(
+        id TEXT PRIMARY KEY, customer TEXT NOT NULL, customer_name TEXT NOT NULL, agent TEXT NOT NULL,
+        channel TEXT NOT NULL, opened_at INTEGER NOT NULL, closed_at INTEGER);
+      CREATE TABLE messages(
+        conversation TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, role TEXT NOT NULL,
+        author TEXT NOT NULL, author_name TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL,
+        client_id TEXT NOT NULL, coach TEXT NOT NULL, rules_version TEXT NOT NULL,
+        PRIMARY KEY(conversation, seq));
+      CREATE INDEX messages_by_time ON messages(at);
+      INSERT INTO conversations VALUES('c1','dana','Dana','alice','ws',1,NULL);
+      INSERT INTO conversations VALUES('c2','eli','Eli','alice','ws',2,NULL);
+      INSERT INTO conversations VALUES('c3','fay','Fay','','ws',3,NULL);
+      INSERT INTO messages VALUES('c1',1,'c1-1','customer','dana','Dana','one',10,'k1','{"n":1}','v');
+      INSERT INTO messages VALUES('c2',1,'c2-1','customer','eli','Eli','uno',11,'k1','{}','v');
+      INSERT INTO messages VALUES('c1',2,'c1-2','agent','alice','Alice','two',12,'k2','{"n":2}','v');
+      INSERT INTO messages VALUES('c2',2,'c2-2','agent','alice','Alice','dos',13,'k2','{}','v');
+      INSERT INTO messages VALUES('c1',3,'c1-3','customer','dana','Dana','three',14,'k3','{"n":3}','v');
+    )sql";
+    REQUIRE(sqlite3_exec(db, old_schema, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::string error;
+  for (int open = 0; open < 2; ++open) {  // the second open finds it upgraded already
+    auto store = open_sqlite_store(dir.path, nullptr, error);
+    REQUIRE(store);
+    auto c1 = store->messages("c1");
+    REQUIRE(c1.size() == 3 + static_cast<std::size_t>(open));
+    CHECK(c1[0].text == "one");
+    CHECK(c1[0].coach_json == R"({"n":1})");
+    CHECK(c1[1].text == "two");
+    CHECK(c1[2].text == "three");
+    CHECK(store->messages("c2").size() == 2);
+    CHECK(store->messages("c3").empty());
+    CHECK(store->conversations(true).size() == 3);
+    CHECK(store->recent_messages(10).size() == 5 + static_cast<std::size_t>(open));
+    if (open == 0) {
+      std::error_code repeated, next;
+      store->append_message(message("c1", 3), [&](std::error_code ec) { repeated = ec; });
+      store->append_message(message("c1", 4), [&](std::error_code ec) { next = ec; });
+      store->flush();
+      CHECK(repeated);  // seq 3 is taken
+      CHECK_FALSE(next);
+    } else {
+      CHECK(c1[3].seq == 4);
+    }
+  }
 }
 
 TEST_CASE("an unwritable data dir is refused with a reason") {
