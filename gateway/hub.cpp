@@ -5,7 +5,7 @@
 
 namespace tact::gateway {
 
-void Hub::collect_locked(const Key& key, std::vector<std::shared_ptr<Peer>>& out) const {
+void Hub::collect_locked(const KeyView& key, std::vector<std::shared_ptr<Peer>>& out) const {
   auto it = peers_.find(key);
   if (it == peers_.end()) return;
   for (const auto& r : it->second)
@@ -55,7 +55,7 @@ void Hub::remove(const Peer* peer) {
   erase_from(supervisors_);
   // Only the peer's own key: sweeping every key made each disconnect O(connections) under the
   // lock, and 10,000 connections closing at once stalled every delivery for about a second.
-  if (auto it = peers_.find({peer->who().role, peer->who().sub}); it != peers_.end()) {
+  if (auto it = peers_.find(KeyView{peer->who().role, peer->who().sub}); it != peers_.end()) {
     erase_from(it->second);
     if (it->second.empty()) peers_.erase(it);
   }
@@ -189,7 +189,7 @@ void Hub::deliver(const std::string& conversation, const std::vector<Delivery>& 
       else targets.push_back({std::move(p), audience});
     }
   };
-  auto add_key = [&](const Key& key, unsigned audience) {
+  auto add_key = [&](const KeyView& key, unsigned audience) {
     if (auto it = peers_.find(key); it != peers_.end()) add_list(it->second, audience);
   };
   {

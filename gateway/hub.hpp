@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -72,16 +73,24 @@ class Hub {
     bool open = true;
   };
   using Key = std::pair<UserRole, std::string>;
+  using KeyView = std::pair<UserRole, std::string_view>;  // to look up without copying the sub
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return a.first != b.first ? a.first < b.first : std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
   struct Ref {  // the raw pointer identifies a peer without locking (it may be mid-destruction)
     const Peer* raw;
     std::weak_ptr<Peer> weak;
   };
   std::string pick_agent_locked() const;
   void assign_locked(Entry& e, const std::string& agent);
-  void collect_locked(const Key& key, std::vector<std::shared_ptr<Peer>>& out) const;
+  void collect_locked(const KeyView& key, std::vector<std::shared_ptr<Peer>>& out) const;
 
   mutable std::mutex mutex_;
-  std::map<Key, std::vector<Ref>> peers_;
+  std::map<Key, std::vector<Ref>, KeyLess> peers_;
   std::vector<Ref> supervisors_;
   std::unordered_map<std::string, Entry> conversations_;
   std::unordered_map<std::string, std::string> customer_open_;  // customer sub -> conversation

@@ -318,13 +318,17 @@ class SqliteStore final : public Store {
     return ok;
   }
 
+  // The writer waits only on an empty queue: waking it once, when the first write arrives, is
+  // enough (a notify per write was a futex call per message under load).
   void push(Op op) {
+    bool first = false;
     {
       std::lock_guard lock(mutex_);
+      first = queue_.empty();
       queue_.push_back(std::move(op));
       ++queued_;
     }
-    cv_.notify_one();
+    if (first) cv_.notify_one();
   }
 
   bool apply(const Write& w) {
