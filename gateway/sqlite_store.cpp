@@ -130,11 +130,7 @@ class SqliteStore final : public Store {
       error = "cannot open " + path + ": " + wdb_.error();
       return false;
     }
-    if (!chained() && !wdb_.exec(kChainMigration)) {
-      error = "cannot upgrade the messages of " + path + ": " + wdb_.error();
-      wdb_.exec("ROLLBACK");
-      return false;
-    }
+    if (!chained() && !upgrade(path, error)) return false;
     if (!rdb_.open(path) || !rdb_.exec("PRAGMA busy_timeout=5000;")) {
       error = "cannot open " + path + " for reading: " + rdb_.error();
       return false;
@@ -285,6 +281,21 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Once per data dir from before the chain; it rewrites the messages table, so a large one takes
+  // a while: logged before and after.
+  bool upgrade(const std::string& path, std::string& error) {
+    log_event("store_upgrading", {{"path", path}, {"what", "messages become a chain per conversation"}});
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!wdb_.exec(kChainMigration)) {
+      error = "cannot upgrade the messages of " + path + ": " + wdb_.error();
+      wdb_.exec("ROLLBACK");
+      return false;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    log_event("store_upgraded", {{"path", path}, {"ms", ms}});
+    return true;
+  }
+
   bool chained() {
     auto st = wdb_.prepare("SELECT 1 FROM pragma_table_info('messages') WHERE name='prev'");
     return st.ok() && st.step() == SQLITE_ROW;
