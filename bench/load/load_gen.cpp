@@ -12,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,7 +21,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <ctime>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -203,7 +203,6 @@ double cpu_seconds(int pid) {
   }
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
-
 
 int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
   int fds[2];

@@ -22,7 +22,6 @@ namespace {
 
 const std::string kSecret = "bench-soak-secret-0123456789abcdef";
 
-
 int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
