@@ -4,14 +4,12 @@
 // gap, is committed at once. Reads use their own connection.
 //
 // Without the gap the writer took only what queued while its previous commit ran: about 2.3
-// writes per transaction at 20,000 msgs/s, each paying BEGIN/COMMIT, the WAL frames of the
-// pages it touched, SQLite's file locks and a wakeup. With 500 us, bench_load's paced phases
-// (interleaved with a build without it, 3 runs each): server CPU per message 100-110 against
-// 119-130 us at a quarter of the maximum and 70-78 against 75-92 us at half; p50 there rose
-// from 0.35 to 0.72 ms and p99 from 2.1 to 2.8-3.0 ms at a quarter, while at half p99 was
-// 4.3-8.1 against 6.2-10.5 ms. The closed loop did not change measurably. With `--max 22000`
-// (the same load for both): 101-109 against 119-140 us and p99 2.9-3.2 against 1.9-2.0 ms at
-// 5,500/s; 73-82 against 80-82 us and p99 4.6-6.3 against 5.9-10.6 ms at 11,000/s.
+// writes per transaction in bench_load's closed loop (about 80 with it), each paying BEGIN/
+// COMMIT, the WAL frames of the pages it touched, SQLite's file locks and a wakeup. bench_load
+// --max 22000, interleaved with a build without the gap, 3 runs each: server CPU per message
+// 101-109 against 119-140 us at 5,500/s, where p50 rose from 0.35 to 0.72 ms and p99 from 2.0
+// to 3.1 ms; 73-82 against 80-82 us at 11,000/s, where p99 fell from 5.9-10.6 to 4.6-6.3 ms.
+// The closed loop's throughput did not change measurably.
 //
 // A conversation's messages are a chain: each row keeps the rowid of the one before (`prev`), and
 // the conversation's row its last (`last_message`, `last_seq`). Rows are only ever appended, so
