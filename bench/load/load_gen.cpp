@@ -7,6 +7,9 @@
 // (open loop, so the latency is the server's, not the queue a closed loop builds), with the
 // server's CPU per message. `--max N` runs only the paced phases, at a quarter and half of N: the
 // way to compare two builds (`--tact PATH`) at the same load on a noisy machine.
+// Both closed-loop phases print the server's and the generator's CPU per message. They share the
+// machine's cores, so the CPU figures bound the throughputs: a coached message makes the server
+// read one frame and send four in two writes (echo: one and one), and the generator read them.
 // Bounded: at most 5000 conversations and 60 s per phase.
 #include <algorithm>
 #include <chrono>
@@ -15,6 +18,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 #include <iostream>
@@ -131,11 +135,31 @@ double pct(std::vector<double>& v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-void run_phase(net::io_context& ioc, Stats& stats, int seconds, const char* name) {
+// CPU seconds (user + system) the process has used: per message, a figure the machine's noise
+// does not move much, unlike throughput.
+double cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stoull(f);
+    if (i == 15) stime = std::stoull(f);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// `server_cpu` gives the CPU seconds the server has used so far: the phase prints its CPU per
+// message beside the generator's.
+void run_phase(net::io_context& ioc, Stats& stats, int seconds, const char* name, const std::function<double()>& server_cpu) {
   ioc.run_for(std::chrono::milliseconds(500));  // warm up
   stats.measuring = true;
   const auto start = Clock::now();
   const double cpu0 = thread_cpu_seconds();
+  const double server0 = server_cpu();
   std::uint64_t last = 0;
   for (int s = 0; s < seconds; ++s) {
     ioc.run_for(std::chrono::seconds(1));
@@ -145,10 +169,11 @@ void run_phase(net::io_context& ioc, Stats& stats, int seconds, const char* name
   stats.measuring = false;
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu = thread_cpu_seconds() - cpu0;
-  std::printf("%-6s %10.0f msgs/s   p50 %7.0f us   p99 %7.0f us   (%llu msgs; generator CPU %.1f us per message)\n", name,
-              static_cast<double>(stats.messages) / secs, pct(stats.latency_us, 0.5), pct(stats.latency_us, 0.99),
-              static_cast<unsigned long long>(stats.messages),
-              stats.messages > 0 ? 1e6 * cpu / static_cast<double>(stats.messages) : 0.0);
+  const double server = server_cpu() - server0;
+  const auto per_message = [&](double s) { return stats.messages > 0 ? 1e6 * s / static_cast<double>(stats.messages) : 0.0; };
+  std::printf("%-6s %10.0f msgs/s   p50 %7.0f us   p99 %7.0f us   (%llu msgs; CPU per message: server %.1f us, generator %.1f us)\n",
+              name, static_cast<double>(stats.messages) / secs, pct(stats.latency_us, 0.5), pct(stats.latency_us, 0.99),
+              static_cast<unsigned long long>(stats.messages), per_message(server), per_message(cpu));
 }
 
 void record(Stats& st, Side& s) {
@@ -183,25 +208,9 @@ double echo_phase(int conversations, int seconds) {
     keep.push_back(agent);
     keep.push_back(customer);
   }
-  run_phase(ioc, stats, seconds, "echo");
+  // The echo server's threads are this process's others.
+  run_phase(ioc, stats, seconds, "echo", [] { return cpu_seconds(getpid()) - thread_cpu_seconds(); });
   return static_cast<double>(stats.messages) / seconds;
-}
-
-// CPU seconds (user + system) the process has used: per message, a figure the machine's noise
-// does not move much, unlike throughput.
-double cpu_seconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::stoull(f);
-    if (i == 15) stime = std::stoull(f);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
@@ -341,14 +350,9 @@ int main(int argc, char** argv) {
     ioc.run_for(std::chrono::seconds(1));
     const long rss1 = tact::gateway::rss_kib(pid);
     // The agent's latency clock starts when the customer sends: keep it in the agent side.
-    const double cpu0 = cpu_seconds(pid);
-    run_phase(ioc, stats, seconds, "tact");
-    const double cpu1 = cpu_seconds(pid);
+    run_phase(ioc, stats, seconds, "tact", [pid] { return cpu_seconds(pid); });
     const double tact = static_cast<double>(stats.messages) / seconds;
     tact_rate = tact;
-    if (stats.messages > 0)
-      std::printf("server CPU %.1f us per coached message (%.2f CPU s over the phase)\n",
-                  1e6 * (cpu1 - cpu0) / static_cast<double>(stats.messages), cpu1 - cpu0);
     std::printf("ratio  tact/echo = %.2f\n", echo > 0 ? tact / echo : 0.0);
     std::printf("memory %.1f KiB per open conversation (server RSS %ld -> %ld KiB, incl. its 2 connections)\n",
                 static_cast<double>(rss1 - rss0) / conversations, rss0, rss1);
