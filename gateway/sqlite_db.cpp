@@ -22,6 +22,11 @@ Statement& Statement::bind(int i, std::string_view s) {
   return *this;
 }
 
+Statement& Statement::bind_borrowed(int i, std::string_view s) {
+  sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement& Statement::bind(int i, std::int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;

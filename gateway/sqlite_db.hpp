@@ -20,7 +20,9 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   bool ok() const { return stmt_ != nullptr; }
-  Statement& bind(int i, std::string_view s);
+  Statement& bind(int i, std::string_view s);  // SQLite copies the text
+  // SQLite reads the text in place, without a copy: it must stay unchanged until reset().
+  Statement& bind_borrowed(int i, std::string_view s);
   Statement& bind(int i, std::int64_t v);
   Statement& bind_null(int i);
   int step();  // SQLITE_ROW, SQLITE_DONE or an error

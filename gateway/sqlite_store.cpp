@@ -364,12 +364,14 @@ class SqliteStore final : public Store {
       st = &close_;
       st->bind(1, cl->at).bind(2, cl->conversation);
     } else if (auto* m = std::get_if<MessageRecord>(&w)) {
-      ins_msg_.bind(1, m->conversation).bind(2, m->seq).bind(3, m->id).bind(4, m->role).bind(5, m->author)
-          .bind(6, m->author_name).bind(7, m->text).bind(8, m->at).bind(9, m->client_id).bind(10, m->coach_json)
-          .bind(11, m->rules_version);
+      // Bound in place: the batch outlives both steps, and a copy of each text (the coach's 2 KB
+      // among them) was a malloc, a memcpy and a free per column on every message.
+      ins_msg_.bind_borrowed(1, m->conversation).bind(2, m->seq).bind_borrowed(3, m->id).bind_borrowed(4, m->role)
+          .bind_borrowed(5, m->author).bind_borrowed(6, m->author_name).bind_borrowed(7, m->text).bind(8, m->at)
+          .bind_borrowed(9, m->client_id).bind_borrowed(10, m->coach_json).bind_borrowed(11, m->rules_version);
       if (!step_once(ins_msg_)) return false;
       // Fails (and the transaction with it) for an unknown conversation or a seq not after its last.
-      link_msg_.bind(1, m->conversation).bind(2, m->seq);
+      link_msg_.bind_borrowed(1, m->conversation).bind(2, m->seq);
       return step_once(link_msg_) && sqlite3_changes(wdb_.handle()) == 1;
     } else if (auto* wh = std::get_if<WhisperRecord>(&w)) {
       st = &ins_whisper_;
