@@ -40,6 +40,27 @@ TEST_CASE("bad frames name the problem") {
   CHECK(code_of(R"({"type":"message","text":"x","client_id":")" + std::string(200, 'k') + "\"}") == "bad_field");
 }
 
+TEST_CASE("frames read as JSON reads them: top-level keys only, the last of a repeated key") {
+  auto p = parse_client_frame(R"({"type":"message","text":"first","text":"second","client_id":"k"})");
+  REQUIRE(p.frame);
+  CHECK(p.frame->text == "second");
+  // A field of the same name inside another value is not the frame's.
+  p = parse_client_frame(R"({"extra":{"conversation":"c9","text":[1]},"type":"message","text":"hi","client_id":"k"})");
+  REQUIRE(p.frame);
+  CHECK(p.frame->conversation.empty());
+  CHECK(p.frame->text == "hi");
+  CHECK(code_of(R"({"x":{"type":"close","conversation":"c1"}})") == "unknown_type");
+  // null is absent; an object where a string belongs is named.
+  p = parse_client_frame(R"({"type":"close","conversation":null})");
+  CHECK(p.error.message == "\"conversation\" is required for a close");
+  p = parse_client_frame(R"({"type":"close","conversation":{"id":"c1"}})");
+  CHECK(p.error.message == "\"conversation\" must be a string");
+  for (auto [frame, name] : {std::pair{"[1,2]", "array"}, {"null", "null"}, {"7", "number"}, {"true", "boolean"}, {"\"hi\"", "string"}})
+    CHECK(parse_client_frame(frame).error.message == std::string("the frame must be a JSON object, not ") + name);
+  CHECK(parse_client_frame("[1,2").error.message == "the frame is not valid JSON");
+  CHECK(parse_client_frame(R"({"type":"close"} {})").error.message == "the frame is not valid JSON");
+}
+
 TEST_CASE("error refs carry the client_id, else the type") {
   auto p = parse_client_frame(R"({"type":"message","client_id":"k7"})");
   CHECK(p.error.ref == "k7");
