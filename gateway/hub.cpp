@@ -194,6 +194,7 @@ void Hub::deliver(const std::string& conversation, const std::vector<Delivery>& 
   };
   {
     std::lock_guard lock(mutex_);
+    targets.reserve(2 + ((wanted & to_supervisors) ? supervisors_.size() : 0));
     if (author && (wanted & to_author)) add_key({author->role, author->sub}, to_author);
     auto it = conversations_.find(conversation);
     if (it != conversations_.end()) {
@@ -205,6 +206,7 @@ void Hub::deliver(const std::string& conversation, const std::vector<Delivery>& 
   }
   for (auto& t : targets) {
     Frames out;
+    out.reserve(frames.size());
     for (const auto& d : frames)
       if (d.audience & t.audience) out.push_back(d.frame);
     if (!out.empty()) t.peer->send(std::move(out));

@@ -5,7 +5,7 @@
 
 namespace tact::gateway {
 
-listener::listener(net::io_context& ioc, ServerContext& ctx) : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx) {}
+listener::listener(IoPool& pool, ServerContext& ctx) : pool_(pool), acceptor_(net::make_strand(pool.main())), ctx_(ctx) {}
 
 bool listener::open(const net::ip::tcp::endpoint& endpoint, std::string& error) {
   beast::error_code ec;
@@ -27,7 +27,7 @@ void listener::stop() {
 }
 
 void listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+  acceptor_.async_accept(net::make_strand(pool_.next()), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 
 void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {

@@ -1,5 +1,6 @@
 #pragma once
-// Accepts connections; each gets its own strand and an http_session.
+// Accepts connections; each gets an io_context of the pool, its own strand there, and an
+// http_session.
 #include <memory>
 
 #include <boost/asio/dispatch.hpp>
@@ -8,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 
+#include "io_pool.hpp"
 #include "server_context.hpp"
 
 namespace tact::gateway {
@@ -17,7 +19,7 @@ namespace net = boost::asio;
 
 class listener : public std::enable_shared_from_this<listener> {
  public:
-  listener(net::io_context& ioc, ServerContext& ctx);
+  listener(IoPool& pool, ServerContext& ctx);
   // Binds and listens; false with `error` when it cannot.
   bool open(const net::ip::tcp::endpoint& endpoint, std::string& error);
   net::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -28,7 +30,7 @@ class listener : public std::enable_shared_from_this<listener> {
   void do_accept();
   void on_accept(beast::error_code ec, net::ip::tcp::socket socket);
 
-  net::io_context& ioc_;
+  IoPool& pool_;
   net::ip::tcp::acceptor acceptor_;
   ServerContext& ctx_;
 };

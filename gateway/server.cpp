@@ -28,7 +28,7 @@ std::int64_t now_ms() {
 
 // The server's running parts that need the io_context.
 struct Runtime {
-  net::io_context& ioc;
+  IoPool& pool;
   Relay& relay;
   Hub& hub;
   std::shared_ptr<listener> accept;
@@ -67,7 +67,7 @@ struct Runtime {
   }
 
   void wait_for_sessions(std::chrono::steady_clock::time_point deadline) {
-    if (hub.peers().empty() || std::chrono::steady_clock::now() >= deadline) return ioc.stop();
+    if (hub.peers().empty() || std::chrono::steady_clock::now() >= deadline) return pool.stop();
     stop_timer.expires_after(std::chrono::milliseconds(20));
     stop_timer.async_wait([this, deadline](beast::error_code) { wait_for_sessions(deadline); });
   }
@@ -161,9 +161,10 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   }
   const int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   {
-    net::io_context ioc(threads);
+    IoPool pool(threads);
+    auto& ioc = pool.main();
     ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get()}, o.limits};
-    auto accept = std::make_shared<listener>(ioc, ctx);
+    auto accept = std::make_shared<listener>(pool, ctx);
     if (!accept->open(endpoint, error)) {
       err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";
       return 1;
@@ -176,17 +177,14 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     out.flush();
     log_event("listening", {{"url", base}, {"threads", threads}});
 
-    Runtime rt{ioc, relay, hub, accept, net::steady_timer(ioc), net::steady_timer(ioc), o.health_every_ms};
+    Runtime rt{pool, relay, hub, accept, net::steady_timer(ioc), net::steady_timer(ioc), o.health_every_ms};
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&rt](beast::error_code ec, int sig) {
       if (!ec) rt.stop(sig);
     });
     accept->run();
     rt.tick();
-    std::vector<std::thread> pool;
-    for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
-    for (auto& t : pool) t.join();
+    pool.run();
     store->flush();
   }
   admin.reset();
