@@ -163,7 +163,9 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   {
     IoPool pool(threads);
     auto& ioc = pool.main();
-    ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get()}, o.limits};
+    net::thread_pool rule_work(1);
+    ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get()}, o.limits,
+                      rule_work.get_executor()};
     auto accept = std::make_shared<listener>(pool, ctx);
     if (!accept->open(endpoint, error)) {
       err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";
@@ -185,6 +187,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     accept->run();
     rt.tick();
     pool.run();
+    rule_work.join();
     store->flush();
   }
   admin.reset();
