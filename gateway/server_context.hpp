@@ -28,7 +28,8 @@ struct ServerContext {
   SessionLimits limits;
   // POSTs under /api/rules compile, test and replay rule packs: tens of ms of CPU (a preview of
   // 500 stored messages took 40-50 ms, a validate 25 ms) that would hold up every connection
-  // sharing the io thread (see io_pool.hpp). They run here instead.
+  // sharing the io thread (see io_pool.hpp). They run here instead. bench_load --max 22000 with
+  // 3 previews a second: p99 at 5,500 msgs/s 4.8-5.3 ms here, 51-52 ms on the io thread.
   boost::asio::thread_pool::executor_type rule_work;
 };
 
