@@ -58,7 +58,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
   };
   if (req.method() == http::verb::post && is_admin_path(request_path(req)))
-    return net::post(ctx_.rule_work, [req = parser_->release(), &routes = ctx_.routes, respond = std::move(respond)] {
+    return net::post(ctx_.background, [req = parser_->release(), &routes = ctx_.routes, respond = std::move(respond)] {
       handle_request(req, routes, respond);
     });
   handle_request(req, ctx_.routes, respond);

@@ -5,8 +5,10 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <malloc.h>
 #include <openssl/sha.h>
 #include <sys/resource.h>
@@ -29,6 +31,7 @@ std::int64_t now_ms() {
 // The server's running parts that need the io_context.
 struct Runtime {
   IoPool& pool;
+  net::thread_pool::executor_type background;
   Relay& relay;
   Hub& hub;
   std::shared_ptr<listener> accept;
@@ -42,7 +45,7 @@ struct Runtime {
     health_timer.expires_after(std::chrono::milliseconds(health_every_ms));
     health_timer.async_wait([this](beast::error_code ec) {
       if (ec || stopping) return;
-      relay.tick();
+      net::post(background, [this] { relay.tick(); });
       give_back_memory();
       tick();
     });
@@ -163,9 +166,9 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   {
     IoPool pool(threads);
     auto& ioc = pool.main();
-    net::thread_pool rule_work(1);
+    net::thread_pool background(1);
     ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get()}, o.limits,
-                      rule_work.get_executor()};
+                      background.get_executor()};
     auto accept = std::make_shared<listener>(pool, ctx);
     if (!accept->open(endpoint, error)) {
       err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";
@@ -179,7 +182,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     out.flush();
     log_event("listening", {{"url", base}, {"threads", threads}});
 
-    Runtime rt{pool, relay, hub, accept, net::steady_timer(ioc), net::steady_timer(ioc), o.health_every_ms};
+    Runtime rt{pool, background.get_executor(), relay, hub, accept, net::steady_timer(ioc), net::steady_timer(ioc), o.health_every_ms};
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&rt](beast::error_code ec, int sig) {
       if (!ec) rt.stop(sig);
@@ -187,7 +190,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     accept->run();
     rt.tick();
     pool.run();
-    rule_work.join();
+    background.join();
     store->flush();
   }
   admin.reset();

@@ -1,6 +1,6 @@
 #pragma once
 // What every session shares: the relay, the routes' context, the per-connection limits, and the
-// thread for rule administration.
+// background thread.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -26,11 +26,12 @@ struct ServerContext {
   Metrics& metrics;
   RouteContext routes;
   SessionLimits limits;
-  // POSTs under /api/rules compile, test and replay rule packs: tens of ms of CPU (a preview of
-  // 500 stored messages took 40-50 ms, a validate 25 ms) that would hold up every connection
-  // sharing the io thread (see io_pool.hpp). They run here instead. bench_load --max 22000 with
-  // 3 previews a second: p99 at 5,500 msgs/s 4.8-5.3 ms here, 51-52 ms on the io thread.
-  boost::asio::thread_pool::executor_type rule_work;
+  // Work too long for an io thread, which would hold up every connection sharing it (see
+  // io_pool.hpp). POSTs under /api/rules compile, test and replay rule packs: a preview of 500
+  // stored messages took 40-50 ms, a validate 25 ms; bench_load --max 22000 with 3 previews a
+  // second gave p99 at 5,500 msgs/s of 4.8-5.3 ms with them here, 51-52 ms on the io thread. The
+  // supervisors' health sweep takes a snapshot of every open conversation (about 10 us each).
+  boost::asio::thread_pool::executor_type background;
 };
 
 }  // namespace tact::gateway
