@@ -153,6 +153,9 @@ export class AgentConsole {
     this.coach.setAttribute('token', token);
     this.coach.setAttribute('composer', '#agent-composer');
     this.open = [];
+    // The live messages of the followed conversation: its transcript, loaded when the console
+    // starts following it, can answer from before the first of them was stored.
+    this.live = { conversation: null, messages: [] };
     const main = el('div', { class: 'console-main' }, this.tabs, this.transcript.list, row, hint);
     container.append(el('div', { class: 'console' }, main, this.coach));
     this.renderTabs();
@@ -167,8 +170,11 @@ export class AgentConsole {
     else if (f.type === 'closed') {
       this.open = this.open.filter((c) => c !== f.conversation);
       if (f.conversation === this.coach.conversationId) this.transcript.note('Conversation closed.');
-    } else if (f.type === 'message' && f.conversation === this.coach.conversationId) this.addMessage(f);
-    else if (f.type === 'message' && !this.open.includes(f.conversation)) this.open.push(f.conversation);
+    } else if (f.type === 'message' && f.conversation === this.coach.conversationId) {
+      if (this.live.conversation !== f.conversation) this.live = { conversation: f.conversation, messages: [] };
+      this.live.messages.push(f);
+      this.addMessage(f);
+    } else if (f.type === 'message' && !this.open.includes(f.conversation)) this.open.push(f.conversation);
     else if (f.type === 'error') this.transcript.note(`Not sent: ${f.message ?? f.code}`);
     this.renderTabs();
   }
@@ -180,7 +186,13 @@ export class AgentConsole {
   load(id, stored) {
     this.transcript.clear();
     if (!this.open.includes(id)) this.open.push(id);
-    for (const m of stored?.messages ?? []) this.addMessage(m);
+    const messages = stored?.messages ?? [];
+    for (const m of messages) this.addMessage(m);
+    const last = messages.reduce((seq, m) => Math.max(seq, m.seq ?? 0), 0);
+    if (this.live.conversation === id) {
+      this.live.messages = this.live.messages.filter((m) => m.seq > last);
+      for (const m of this.live.messages) this.addMessage(m);
+    }
     this.renderTabs();
   }
 
