@@ -2,26 +2,14 @@
 // message can arrive live before that answer, which the server wrote a moment before storing it:
 // the console must keep the live message, not wipe it with the older transcript.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { serverAndBrowser } from './harness.mjs';
 
 const TEXT = 'My router has been down since Monday, order #7007';
 const TIMEOUT = { timeout: 10000 };
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
+const env = serverAndBrowser();
 test('a live message that arrives while the transcript loads stays on screen', async () => {
-  const page = await browser.context.newPage();
+  const page = await env.browser.context.newPage();
   let release;
   const held = new Promise((resolve) => (release = resolve));
   // Each transcript is answered as the server had it before the message was stored, and only
@@ -33,9 +21,9 @@ test('a live message that arrives while the transcript loads stays on screen', a
     await held;
     await route.fulfill({ response, json: stored });
   });
-  const customer = server.token('customer', 'kim', 'Kim');
-  const agent = server.token('agent', 'lee', 'Lee');
-  await page.goto(`${server.base}/?customer=${customer}&agent=${agent}`);
+  const customer = env.server.token('customer', 'kim', 'Kim');
+  const agent = env.server.token('agent', 'lee', 'Lee');
+  await page.goto(`${env.server.base}/?customer=${customer}&agent=${agent}`);
   await page.locator('tact-coach .status[data-status="open"]').waitFor(TIMEOUT);
 
   await page.fill('#customer-composer', TEXT);

@@ -1,27 +1,15 @@
 // A message whose ack was lost with the connection is sent again by the widget's client after it
 // reconnects, and the server acknowledges it again instead of storing it twice.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { serverAndBrowser } from './harness.mjs';
 
 const TEXT = 'My parcel was lost in the post, order #5120';
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
+const env = serverAndBrowser();
 test('an unacknowledged message is sent again after a reconnect and stored once', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.base}/agent.html`);
-  const customer = server.token('customer', 'robin', 'Robin');
+  const page = await env.browser.context.newPage();
+  await page.goto(`${env.server.base}/agent.html`);
+  const customer = env.server.token('customer', 'robin', 'Robin');
   const acks = await page.evaluate(
     async ({ token, text }) => {
       const { TactSocket } = await import('/lib/client.js');
@@ -43,8 +31,8 @@ test('an unacknowledged message is sent again after a reconnect and stored once'
   assert.equal(acks.length, 1, 'the ack arrives after the reconnect');
   assert.equal(acks[0].client_id, 'resend-1');
 
-  const supervisor = server.token('supervisor', 'sam', 'Sam');
-  const get = async (path) => (await fetch(`${server.base}${path}`, { headers: { Authorization: `Bearer ${supervisor}` } })).json();
+  const supervisor = env.server.token('supervisor', 'sam', 'Sam');
+  const get = async (path) => (await fetch(`${env.server.base}${path}`, { headers: { Authorization: `Bearer ${supervisor}` } })).json();
   const t = await get(`/api/conversations/${acks[0].conversation}`);
   assert.deepEqual(t.messages.map((m) => m.text), [TEXT], 'stored once');
   assert.equal(t.messages[0].id, acks[0].id);
