@@ -3,6 +3,8 @@
 
   python3 tests/data/labeled/tools/support.py          # table per file, plus totals
   python3 tests/data/labeled/tools/support.py --md     # the same as a Markdown table
+  python3 tests/data/labeled/tools/support.py --guide  # rewrite the table between the support
+                                                       # markers in GUIDE.md
 """
 import json, os, sys
 
@@ -19,6 +21,19 @@ def load(name):
 
 
 def main():
+    if "--guide" in sys.argv:
+        import io, contextlib
+        buf = io.StringIO()
+        sys.argv = [sys.argv[0], "--md"]
+        with contextlib.redirect_stdout(buf):
+            main()
+        g = os.path.join(LAB, "GUIDE.md")
+        text = open(g).read()
+        a, b = "<!-- support:begin -->\n", "<!-- support:end -->"
+        i, j = text.index(a) + len(a), text.index(b)
+        open(g, "w").write(text[:i] + "```\n$ python3 tests/data/labeled/tools/support.py --md\n```\n\n" + buf.getvalue() + text[j:])
+        print(buf.getvalue())
+        return
     md = "--md" in sys.argv
     data = {f: load(f) for f in FILES}
     cols = FILES + ["all holdout", "all tune", "total"]
