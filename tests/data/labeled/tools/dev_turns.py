@@ -9,7 +9,9 @@
                                           rewrite both files in dev.json order
 
 Turn ids are dev-<conversation>-<turn>; <turn> counts dialogContent from 0 and the final
-agentURL.url_utterance is the last turn. Conversation index % 3 == 0 -> holdout.jsonl.
+agentURL.url_utterance is the last turn. Conversation index % 3 == 0 -> holdout.jsonl, except that a
+conversation repeating an earlier one word for word goes with its first copy (dev-386 repeats
+dev-60, so it is held aside too; dev-491 repeats dev-245, both in tune).
 """
 import json, os, sys
 
@@ -28,6 +30,16 @@ def dev_turns():
             out.append((f"dev-{i}-{j}", "agent" if "agent" in t else "customer", t["message"]))
         out.append((f"dev-{i}-{len(dc)}", "agent", c["agentURL"]["url_utterance"]))
     return out
+
+
+def holdout_convs():
+    first, hold = {}, set()
+    for i, c in enumerate(json.load(open(DEV))):
+        key = json.dumps([t["message"] for t in c["dialogContent"]] + [c["agentURL"]["url_utterance"]])
+        j = first.setdefault(key, i)
+        if j % 3 == 0:
+            hold.add(i)
+    return hold
 
 
 def labeled():
@@ -70,8 +82,9 @@ def main():
             labels = [x.strip() for x in labs.split(",") if x.strip()]
             rows[tid] = {"id": tid, "role": turns[k][1], "text": turns[k][2], "labels": labels}
         order = {t[0]: k for k, t in enumerate(turns)}
+        held = holdout_convs()
         for name, hold in (("holdout.jsonl", True), ("tune.jsonl", False)):
-            ids = sorted((i for i in rows if (int(i.split("-")[1]) % 3 == 0) == hold), key=order.get)
+            ids = sorted((i for i in rows if (int(i.split("-")[1]) in held) == hold), key=order.get)
             with open(os.path.join(LAB, name), "w") as f:
                 for i in ids:
                     f.write(json.dumps(rows[i], ensure_ascii=False) + "\n")
