@@ -35,6 +35,13 @@ std::optional<int> unclosed_paren(const std::string& p) {
 std::unique_ptr<RE2> compile_one(const Rule& rule, const std::string& pattern, const std::string& field,
                                  const CompileLimits& limits, std::vector<Problem>& problems) {
   auto re = std::make_unique<RE2>(pattern, regex_options(rule.case_sensitive, limits.regex_max_mem));
+  if (re->error_code() == RE2::ErrorPatternTooLarge) {
+    problems.push_back({rule.id, field,
+                        "the pattern compiles to more than its memory allows (" + std::to_string(limits.regex_max_mem) +
+                            " bytes per pattern): repeat counts such as {300} of a class like \\pL multiply its size; simplify it",
+                        std::nullopt});
+    return nullptr;
+  }
   if (!re->ok()) {
     std::optional<int> position;
     if (re->error_code() == RE2::ErrorMissingParen) {
@@ -67,7 +74,12 @@ CompileResult compile(const nlohmann::json& pack_json, const CompileLimits& limi
     idx->set = std::make_unique<RE2::Set>(regex_options(true, limits.set_max_mem), RE2::UNANCHORED);
   }
   const auto& rules = set->pack_.rules;
-  for (std::uint32_t ri = 0; ri < rules.size(); ++ri) {
+  // Every pattern's own RE2 counts against the pack's budget (--rules-memory) beside the sets, so
+  // many mid-sized patterns cannot add up to gigabytes. Counted by program size, which is fixed
+  // once compiled (the DFA caches are bounded by each object's max_mem).
+  std::int64_t program_bytes = 0;
+  bool over_budget = false;
+  for (std::uint32_t ri = 0; ri < rules.size() && !over_budget; ++ri) {
     const Rule& rule = rules[ri];
     RuleSet::CompiledRule compiled{&rule, {}, {}};
     auto& idx = rule.role == Role::customer ? set->customer_ : set->agent_;
@@ -75,8 +87,16 @@ CompileResult compile(const nlohmann::json& pack_json, const CompileLimits& limi
                    std::vector<std::unique_ptr<RE2>>& into) {
       for (std::uint32_t pi = 0; pi < patterns.size(); ++pi) {
         const auto f = std::string(field) + "[" + std::to_string(pi) + "]";
+        if (over_budget) return;
         auto re = compile_one(rule, patterns[pi], f, limits, result.problems);
         if (!re) continue;
+        program_bytes += static_cast<std::int64_t>(re->ProgramSize()) * kBytesPerInstruction;
+        if (program_bytes > limits.programs_max_mem) {
+          result.problems.push_back({rule.id, f, "the patterns so far compile to more than the rules' memory budget of " +
+                                                     std::to_string(limits.programs_max_mem) + " bytes; remove or simplify patterns", {}});
+          over_budget = true;  // stop compiling: the rest would only cost more time
+          return;
+        }
         std::string error;
         if (idx.set->Add(set_form(rule, patterns[pi]), &error) < 0) {
           result.problems.push_back({rule.id, f, "cannot be added to the rule set: " + error, {}});

@@ -20,8 +20,18 @@ namespace tact::coach {
 struct CompileLimits {
   PackLimits pack;
   std::int64_t set_max_mem = 64 << 20;    // bytes for each role's RE2::Set (its DFA gets most of it)
-  std::int64_t regex_max_mem = 8 << 20;   // bytes for each rule pattern's own RE2 (its DFAs cache states within it)
+  // Bytes for each rule pattern's own RE2: its program may take about a quarter (RE2's rule), so
+  // 1 MiB allows some 16,000 instructions, far above any phrase pattern; \pL{300} is refused at
+  // once instead of compiling for a tenth of a second and holding megabytes.
+  std::int64_t regex_max_mem = 1 << 20;
+  // Bytes for all the patterns' own RE2 programs together (kBytesPerInstruction each
+  // instruction): --rules-memory sets it with set_max_mem.
+  std::int64_t programs_max_mem = 64 << 20;
 };
+
+// What one compiled RE2 instruction is counted as against CompileLimits::set_max_mem (an
+// instruction is 8 bytes, and the forward and reverse programs and their lists double it).
+inline constexpr std::int64_t kBytesPerInstruction = 16;
 
 class RuleSet;
 using RuleSetPtr = std::shared_ptr<const RuleSet>;

@@ -1,5 +1,6 @@
 #include "admin_routes.hpp"
 
+#include "json_limits.hpp"
 #include "rule_admin.hpp"
 
 namespace tact::gateway {
@@ -24,7 +25,10 @@ std::optional<std::int64_t> version_field(const json& body, const char* key) {
 }
 
 void post(const Request& req, RuleAdmin& admin, const Identity& who, const Respond& respond, std::string_view action) {
-  auto body = json::parse(req.body(), nullptr, false);
+  if (!nested_within(req.body()))
+    return respond(error_response(req, http::status::bad_request, "too_deep",
+                                  "the body nests arrays or objects deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+  auto body = parse_untrusted(req.body());
   if (!body.is_object()) return respond(error_response(req, http::status::bad_request, "bad_json", "the body must be a JSON object"));
   auto bad = [&](const char* code, const std::string& message) { respond(error_response(req, http::status::bad_request, code, message)); };
   if (action == "rollback") {
@@ -57,7 +61,7 @@ bool is_admin_path(std::string_view path) { return path == kRules || (path.start
 
 void handle_admin_request(const Request& req, RouteContext& ctx, const Respond& respond, std::string_view path) {
   auto check = authenticate(req, ctx.secret, ctx.now_ms() / 1000);
-  if (!check.claims) return respond(error_response(req, http::status::unauthorized, check.error, check.message));
+  if (!check.claims) return respond(error_response(req, refusal_status(check), check.error, check.message));
   if (check.claims->role != UserRole::admin)
     return respond(error_response(req, http::status::unauthorized, "wrong_role", "only admins may use the rule administration API"));
   if (!ctx.admin) return respond(error_response(req, http::status::service_unavailable, "unavailable", "rule administration is not available"));

@@ -1,5 +1,7 @@
 #include "coach_frames.hpp"
 
+#include <algorithm>
+
 #include "json_io.hpp"
 
 namespace tact::gateway {
@@ -66,6 +68,21 @@ std::string health_event(const std::string& conversation, const coach::Snapshot&
   w.key("trend").value(snap.trend).key("waiting_ms").value(snap.waiting_ms).key("agent").value(agent);
   w.key("open").value(open).end_object();
   return w.take();
+}
+
+std::vector<std::shared_ptr<const std::string>> health_pages(const std::vector<std::string>& events, std::size_t per_page) {
+  std::vector<std::shared_ptr<const std::string>> pages;
+  per_page = std::max<std::size_t>(per_page, 1);
+  for (std::size_t i = 0; i < events.size(); i += per_page) {
+    std::string page = R"({"type":"health_page","events":[)";
+    for (std::size_t j = i; j < std::min(events.size(), i + per_page); ++j) {
+      if (j > i) page += ',';
+      page += events[j];
+    }
+    page += "]}";
+    pages.push_back(std::make_shared<const std::string>(std::move(page)));
+  }
+  return pages;
 }
 
 std::string draft_check_event(const std::string& conversation, const std::vector<coach::Flag>& flags) {

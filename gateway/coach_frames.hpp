@@ -2,6 +2,7 @@
 // The server -> client events of docs/protocol.md that carry coaching, written straight to JSON
 // text from the coach's values (they go out with every message). No state, no I/O.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ std::string ack_event(const std::string& client_id, const std::string& conversat
 
 // {"type":"health",...}
 std::string health_event(const std::string& conversation, const coach::Snapshot& snap, const std::string& agent, bool open);
+
+// {"type":"health_page","events":[health events]}: `events` (each a health event's JSON) in frames
+// of at most `per_page` events. Empty input gives no frame.
+std::vector<std::shared_ptr<const std::string>> health_pages(const std::vector<std::string>& events, std::size_t per_page);
 
 // {"type":"draft_check","conversation","flags"}
 std::string draft_check_event(const std::string& conversation, const std::vector<coach::Flag>& flags);

@@ -7,6 +7,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "admin_routes.hpp"
+#include "contained.hpp"
 #include "log.hpp"
 #include "websocket_session.hpp"
 
@@ -33,22 +34,64 @@ void http_session::do_read() {
   http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_header, shared_from_this()));
 }
 
+void http_session::close_now() {
+  beast::error_code ec;
+  stream_.socket().close(ec);
+}
+
 void http_session::on_header(beast::error_code ec, std::size_t bytes) {
-  if (ec) return on_read(ec, bytes);
+  contained("http_header", [&] { header_read(ec, bytes); }, [this] { close_now(); });
+}
+
+void http_session::header_read(beast::error_code ec, std::size_t bytes) {
+  if (ec) return body_read(ec, bytes);
+  const auto& head = parser_->get();
+  const std::string path = request_path(head);
+  const bool admin = is_admin_path(path);
+  // The token (and for /api/rules the admin role) is checked before a body is read: a stranger
+  // must not make the server buffer megabytes (issue 16, finding 10).
+  if (path.starts_with("/api/")) {
+    auto check = authenticate(head, ctx_.routes.secret, ctx_.routes.now_ms() / 1000);
+    std::optional<Response> refusal;
+    if (!check.claims) refusal = error_response(head, refusal_status(check), check.error, check.message);
+    else if (admin && check.claims->role != UserRole::admin)
+      refusal = error_response(head, http::status::unauthorized, "wrong_role", "only admins may use the rule administration API");
+    if (refusal) {
+      ctx_.metrics.count_error(check.claims ? "wrong_role" : check.error);
+      refusal->keep_alive(false);  // its body is still unread
+      return send(std::move(*refusal));
+    }
+  }
   // Whole rule packs go to /api/rules; everything else keeps --max-message.
-  const auto limit = is_admin_path(request_path(parser_->get())) ? ctx_.limits.max_admin_body : ctx_.limits.max_message;
-  if (auto length = parser_->content_length(); length && *length > limit) return on_read(http::error::body_limit, 0);
+  const auto limit = admin ? ctx_.limits.max_admin_body : ctx_.limits.max_message;
+  if (auto length = parser_->content_length(); length && *length > limit) return body_read(http::error::body_limit, 0);
   parser_->body_limit(limit);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
-void http_session::on_read(beast::error_code ec, std::size_t) {
+void http_session::on_read(beast::error_code ec, std::size_t bytes) {
+  contained("http_read", [&] { body_read(ec, bytes); }, [this] { close_now(); });
+}
+
+void http_session::body_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
   if (ec == http::error::body_limit) {
     Request req;
     auto res = error_response(req, http::status::payload_too_large, "too_large",
                               "the body is larger than --max-message (--max-admin-body under /api/rules)");
     res.keep_alive(false);  // the rest of the body is still unread
+    return send(std::move(res));
+  }
+  if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    // A request Beast cannot parse (CL+TE, two Content-Lengths, a bad chunk, a header over 8 KiB):
+    // say so, and close, since where the next request would start is unknown.
+    fail(ec, "read");
+    const bool too_big = ec == http::error::header_limit;
+    Request req;
+    auto res = error_response(req, too_big ? http::status::request_header_fields_too_large : http::status::bad_request,
+                              too_big ? "too_large" : "bad_request",
+                              too_big ? "the request line and headers are over 8 KiB" : "the request is malformed: " + ec.message());
+    res.keep_alive(false);
     return send(std::move(res));
   }
   if (ec) return fail(ec, "read");
@@ -59,7 +102,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   };
   if (req.method() == http::verb::post && is_admin_path(request_path(req)))
     return net::post(ctx_.background, [req = parser_->release(), &routes = ctx_.routes, respond = std::move(respond)] {
-      handle_request(req, routes, respond);
+      handle_request(req, routes, respond);  // noexcept: answers 500 itself
     });
   handle_request(req, ctx_.routes, respond);
 }
@@ -80,7 +123,7 @@ void http_session::upgrade() {
   if (!check.claims) {
     log_event("token_refused", {{"error", check.error}});
     ctx_.metrics.count_error(check.error);
-    auto res = error_response(req, http::status::unauthorized, check.error, check.message);
+    auto res = error_response(req, refusal_status(check), check.error, check.message);
     res.keep_alive(false);
     return send(std::move(res));
   }
@@ -89,6 +132,7 @@ void http_session::upgrade() {
 }
 
 void http_session::send(Response res) {
+  set_security_headers(res, ctx_.routes.frame_ancestors);
   response_ = std::make_shared<Response>(std::move(res));
   const bool keep_alive = response_->keep_alive();
   http::async_write(stream_, *response_, beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));

@@ -22,8 +22,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   void do_read();
+  // Completion handlers: each runs its step contained (a throw closes this connection only).
   void on_header(beast::error_code ec, std::size_t bytes);
   void on_read(beast::error_code ec, std::size_t bytes);
+  void header_read(beast::error_code ec, std::size_t bytes);
+  void body_read(beast::error_code ec, std::size_t bytes);
+  void close_now();
   void upgrade();
   void send(Response res);
   void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);

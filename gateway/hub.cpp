@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 
+#include "access.hpp"
+
 namespace tact::gateway {
 
 void Hub::collect_locked(const KeyView& key, std::vector<std::shared_ptr<Peer>>& out) const {
@@ -153,15 +155,25 @@ void Hub::close(const std::string& id) {
 
 std::vector<std::string> Hub::visible_to(const Identity& who) const {
   std::vector<std::string> out;
+  if (who.role != UserRole::customer && who.role != UserRole::agent) return out;  // staff: after subscribe
   std::lock_guard lock(mutex_);
   for (const auto& [id, e] : conversations_) {
     if (!e.open) continue;
-    if ((who.role == UserRole::customer && e.live->customer == who.sub && e.live->channel == "ws") ||
-        (who.role == UserRole::agent && e.agent == who.sub))
-      out.push_back(id);
+    const ConversationFacts f{id, e.live->channel, e.live->customer, e.agent, e.open};
+    if (decide(who, Access::read, id, &f)) out.push_back(id);
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+void Hub::send_to_subscribed(const Frame& frame) const {
+  std::vector<std::shared_ptr<Peer>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& r : supervisors_)
+      if (auto p = r.weak.lock()) targets.push_back(std::move(p));
+  }
+  for (const auto& p : targets) p->send(frame);
 }
 
 void Hub::deliver(const std::string& conversation, const Frame& frame, unsigned audience) const {

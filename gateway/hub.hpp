@@ -59,12 +59,16 @@ class Hub {
   std::vector<ConversationView> open_conversations() const;
   // Marks it closed (it stays findable, closed, until restart).
   void close(const std::string& id);
+  // The open conversations `who` takes part in (decide() in access.hpp): a customer's own chat,
+  // an agent's assigned ones; none for supervisors and admins (they subscribe).
   std::vector<std::string> visible_to(const Identity& who) const;
 
   void deliver(const std::string& conversation, const Frame& frame, unsigned audience) const;
   // Each connection gets the frames meant for it in one send, in this order (see Peer::send).
   void deliver(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author) const;
   void send_to(const Identity& who, const Frame& frame) const;
+  // To every subscribed supervisor connection.
+  void send_to_subscribed(const Frame& frame) const;
 
  private:
   struct Entry {

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "contained.hpp"
+
 namespace tact::gateway {
 
 IoPool::IoPool(int threads) {
@@ -13,10 +15,20 @@ IoPool::IoPool(int threads) {
 
 boost::asio::io_context& IoPool::next() { return *contexts_[next_++ % contexts_.size()]; }
 
+namespace {
+// A handler that throws ends run(); the thread logs it and runs again, so the exception costs that
+// handler's work only. (Handlers contain their own failures; this is the last line.)
+void run_contained(boost::asio::io_context& ioc) {
+  while (!contained("io_thread", [&] { ioc.run(); })) {
+    if (ioc.stopped()) return;
+  }
+}
+}  // namespace
+
 void IoPool::run() {
   std::vector<std::thread> others;
-  for (std::size_t i = 1; i < contexts_.size(); ++i) others.emplace_back([c = contexts_[i].get()] { c->run(); });
-  contexts_.front()->run();
+  for (std::size_t i = 1; i < contexts_.size(); ++i) others.emplace_back([c = contexts_[i].get()] { run_contained(*c); });
+  run_contained(*contexts_.front());
   for (auto& t : others) t.join();
 }
 

@@ -1,11 +1,13 @@
 #include "listener.hpp"
 
+#include "contained.hpp"
 #include "http_session.hpp"
 #include "log.hpp"
 
 namespace tact::gateway {
 
-listener::listener(IoPool& pool, ServerContext& ctx) : pool_(pool), acceptor_(net::make_strand(pool.main())), ctx_(ctx) {}
+listener::listener(IoPool& pool, ServerContext& ctx)
+    : pool_(pool), acceptor_(net::make_strand(pool.main())), ctx_(ctx), backoff_(acceptor_.get_executor()) {}
 
 bool listener::open(const net::ip::tcp::endpoint& endpoint, std::string& error) {
   beast::error_code ec;
@@ -23,6 +25,7 @@ void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    self->backoff_.cancel();
   });
 }
 
@@ -32,12 +35,22 @@ void listener::do_accept() {
 
 void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-  if (ec) {
-    log_event("accept_error", {{"error", ec.message()}});
-  } else {
-    std::make_shared<http_session>(std::move(socket), ctx_)->run();
+  if (!ec) {
+    contained("accept", [&] { std::make_shared<http_session>(std::move(socket), ctx_)->run(); });
+    return do_accept();
   }
-  do_accept();
+  ++failed_since_log_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_logged_ >= std::chrono::seconds(1)) {
+    log_event("accept_error", {{"error", ec.message()}, {"failures", failed_since_log_}, {"retry_ms", kAcceptBackoff.count()}});
+    ctx_.metrics.count_error("accept_failed");
+    last_logged_ = now;
+    failed_since_log_ = 0;
+  }
+  backoff_.expires_after(kAcceptBackoff);
+  backoff_.async_wait([self = shared_from_this()](beast::error_code e) {
+    if (!e && self->acceptor_.is_open()) self->do_accept();
+  });
 }
 
 }  // namespace tact::gateway

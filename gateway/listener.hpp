@@ -1,8 +1,10 @@
 #pragma once
 // Accepts connections; each gets an io_context of the pool, its own strand there, and an
 // http_session.
+#include <chrono>
 #include <memory>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -33,6 +35,13 @@ class listener : public std::enable_shared_from_this<listener> {
   IoPool& pool_;
   net::ip::tcp::acceptor acceptor_;
   ServerContext& ctx_;
+  // After a failed accept (out of file descriptors, above all) the loop waits kAcceptBackoff
+  // before trying again, instead of spinning a core; the error is logged at most once a second.
+  net::steady_timer backoff_;
+  std::chrono::steady_clock::time_point last_logged_{};
+  std::size_t failed_since_log_ = 0;
 };
+
+inline constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
 }  // namespace tact::gateway

@@ -28,15 +28,33 @@ void replay_stored(Store& store, LiveConversation& live, const coach::RuleSet& r
 
 }  // namespace
 
-Relay::Relay(Hub& hub, Store& store, Metrics& metrics, RulesRef rules, Clock now_ms)
-    : hub_(hub), store_(store), metrics_(metrics), rules_(std::move(rules)), now_(std::move(now_ms)) {}
+bool is_gateway_id(std::string_view id) {
+  return id.size() > 1 && id[0] == 'c' && id.find_first_not_of("0123456789", 1) == std::string_view::npos;
+}
+
+Relay::Relay(Hub& hub, Store& store, Metrics& metrics, RulesRef rules, Clock now_ms, RelayLimits limits)
+    : hub_(hub), store_(store), metrics_(metrics), rules_(std::move(rules)), now_(std::move(now_ms)), limits_(limits) {}
 
 RulesRef Relay::rules() const {
   std::lock_guard lock(rules_mutex_);
   return rules_;
 }
 
-std::string Relay::next_conversation_id() { return "c" + std::to_string(next_id_++); }
+// Never one that is stored: hosts may not open c<digits> ids (is_gateway_id), and recover()
+// starts after the largest stored one, but an old data dir may hold anything. (Runs under the
+// hub's lock, which skips ids it holds itself: it must not call the hub.)
+std::string Relay::next_conversation_id() {
+  for (;;) {
+    std::string id = "c" + std::to_string(next_id_++);
+    if (!store_.conversation(id)) return id;
+  }
+}
+
+std::optional<ConversationFacts> Relay::facts(const std::string& id) {
+  if (auto v = hub_.find(id)) return ConversationFacts{id, v->live->channel, v->live->customer, v->agent, v->open};
+  if (auto c = store_.conversation(id)) return ConversationFacts{id, c->channel, c->customer, c->agent, !c->closed_at};
+  return std::nullopt;
+}
 
 void Relay::refuse(Peer& peer, const FrameError& e) {
   metrics_.count_error(e.code);
@@ -44,7 +62,9 @@ void Relay::refuse(Peer& peer, const FrameError& e) {
 }
 
 void Relay::connected(const std::shared_ptr<Peer>& peer) {
-  hub_.add(peer, [this](const std::string& c, const std::string& a) { announce_assignment(c, a); });
+  // An agent's connection may take queued conversations: `hello` goes first, then `assigned`.
+  std::vector<std::pair<std::string, std::string>> assignments;
+  hub_.add(peer, [&assignments](const std::string& c, const std::string& a) { assignments.emplace_back(c, a); });
   const auto& who = peer->who();
   metrics_.connections[static_cast<int>(who.role)]++;
   peer->send(make_frame(coach::dump(json{{"type", "hello"},
@@ -52,7 +72,9 @@ void Relay::connected(const std::shared_ptr<Peer>& peer) {
                                          {"sub", who.sub},
                                          {"name", who.name},
                                          {"rules_version", rules().version},
+                                         {"max_message", limits_.max_message},
                                          {"conversations", hub_.visible_to(who)}})));
+  for (const auto& [c, a] : assignments) announce_assignment(c, a);
 }
 
 void Relay::disconnected(const Peer* peer) {
@@ -83,18 +105,16 @@ void Relay::handle(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   }
 }
 
-std::optional<ConversationView> Relay::writable(Peer& peer, const std::string& id, const json& ref) {
-  const auto& who = peer.who();
+std::optional<ConversationView> Relay::writable(Peer& peer, Access what, const std::string& id, const json& ref) {
   auto view = hub_.find(id);
-  const bool visible = view && ((who.role == UserRole::customer && view->live->customer == who.sub && view->live->channel == "ws") ||
-                                (who.role == UserRole::agent && view->agent == who.sub) ||
-                                who.role == UserRole::supervisor || who.role == UserRole::admin);
-  if (!visible) {
-    refuse(peer, {"unknown_conversation", "no conversation \"" + id.substr(0, 64) + "\" that you may write to", ref});
-    return std::nullopt;
-  }
-  if (!view->open) {
-    refuse(peer, {"conversation_closed", "conversation \"" + id + "\" was closed", ref});
+  // Not in memory: a conversation closed before a restart (or none). Either way nothing to write.
+  std::optional<ConversationFacts> known;
+  if (view) known = ConversationFacts{id, view->live->channel, view->live->customer, view->agent, view->open};
+  else known = facts(id);
+  auto decision = decide(peer.who(), what, id, known ? &*known : nullptr);
+  if (decision && !view) decision = {false, 409, "conversation_closed", "conversation \"" + id + "\" was closed"};
+  if (!decision) {
+    refuse(peer, {decision.code, decision.message, ref});
     return std::nullopt;
   }
   return view;
@@ -165,7 +185,7 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
   } else if (f.conversation.empty()) {
     return refuse(*peer, {"missing_field", "\"conversation\" is required for an agent's message", ref});
   } else {
-    view = writable(*peer, f.conversation, ref);
+    view = writable(*peer, Access::message, f.conversation, ref);
     if (!view) return;
   }
   const auto role = who.role == UserRole::customer ? coach::Role::customer : coach::Role::agent;
@@ -198,7 +218,7 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
 }
 
 void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
-  auto view = writable(*peer, f.conversation, "draft");
+  auto view = writable(*peer, Access::draft, f.conversation, "draft");
   if (!view) return;
   const auto rules = this->rules();
   std::vector<coach::Flag> flags;
@@ -210,24 +230,35 @@ void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
 }
 
 void Relay::on_close(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
-  auto view = writable(*peer, f.conversation, "close");
-  if (!view) return;
+  auto view = writable(*peer, Access::close, f.conversation, "close");
+  if (view) close_conversation(*view, peer->who().sub);
+}
+
+void Relay::close_conversation(const ConversationView& view, const std::string& by) {
   const auto at = now_();
+  const std::string id = view.live->id;
   {
-    std::lock_guard lock(view->live->mutex);
-    if (!view->live->open) return;
-    view->live->open = false;
-    hub_.close(f.conversation);
-    store_.close_conversation(f.conversation, at, [this, id = f.conversation, at](std::error_code ec) {
+    std::lock_guard lock(view.live->mutex);
+    if (!view.live->open) return;
+    view.live->open = false;
+    hub_.close(id);
+    store_.close_conversation(id, at, [this, id, at](std::error_code ec) {
       if (ec) log_event("store_failed", {{"what", "close"}, {"conversation", id}});
       hub_.deliver(id, make_frame(coach::dump(json{{"type", "closed"}, {"conversation", id}, {"at", at}})), to_all);
     });
   }
-  log_event("conversation_closed", {{"conversation", f.conversation}, {"by", peer->who().sub}});
+  if (view.live->channel == "api") {
+    std::lock_guard lock(api_mutex_);
+    if (auto it = api_opener_.find(id); it != api_opener_.end()) {
+      if (auto n = api_open_.find(it->second); n != api_open_.end() && --n->second == 0) api_open_.erase(n);
+      api_opener_.erase(it);
+    }
+  }
+  log_event("conversation_closed", {{"conversation", id}, {"by", by}});
 }
 
 void Relay::on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
-  auto view = writable(*peer, f.conversation, "whisper");
+  auto view = writable(*peer, Access::whisper, f.conversation, "whisper");
   if (!view) return;
   const auto& who = peer->who();
   WhisperRecord rec{f.conversation, {}, who.sub, who.name, f.text, now_()};
@@ -253,10 +284,14 @@ void Relay::on_subscribe(const std::shared_ptr<Peer>& peer) {
   hub_.subscribe(peer);
   const auto rules = this->rules();
   const auto now = now_();
+  std::vector<std::string> events;
   for (const auto& v : hub_.open_conversations()) {
     std::lock_guard lock(v.live->mutex);
-    peer->send(make_frame(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true)));
+    events.push_back(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true));
   }
+  // Pages, not a frame per conversation: thousands of open conversations must not fill the
+  // supervisor's send queue (--send-queue counts frames) and get it dropped.
+  for (auto& page : health_pages(events, limits_.health_page)) peer->send(std::move(page));
 }
 
 }  // namespace tact::gateway

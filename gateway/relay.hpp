@@ -3,15 +3,18 @@
 // acknowledge and fan it out), the HTTP API's reads and events, the health timer, and the
 // rebuild of open conversations on start. Thread-safe: called from any connection's strand.
 #include <atomic>
+#include <map>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "access.hpp"
 #include "hub.hpp"
 #include "metrics.hpp"
 #include "protocol.hpp"
@@ -30,10 +33,19 @@ struct EventResult {
   nlohmann::json body;
 };
 
+struct RelayLimits {
+  std::size_t max_message = 16384;         // told to clients in `hello`
+  std::size_t max_api_conversations = 1000;  // open API conversations one caller (sub) may have opened
+  std::size_t health_page = 200;           // health events per `health_page` frame (subscribe, sweep)
+};
+
+// Ids of the form c<digits> are the gateway's own (live chats); a host may not open one over HTTP.
+bool is_gateway_id(std::string_view id);
+
 class Relay {
  public:
   using Clock = std::function<std::int64_t()>;  // ms since the epoch
-  Relay(Hub& hub, Store& store, Metrics& metrics, RulesRef rules, Clock now_ms);
+  Relay(Hub& hub, Store& store, Metrics& metrics, RulesRef rules, Clock now_ms, RelayLimits limits = {});
 
   // Re-applies every open conversation's stored messages. False with `error` on failure.
   bool recover(std::string& error);
@@ -45,12 +57,20 @@ class Relay {
   // Health events for conversations whose customer waits (every few seconds).
   void tick();
 
-  // POST /api/conversations/{id}/events. `done` runs once stored (from the store's thread).
+  // POST /api/conversations/{id}/events. `name`: the author's display name ("" = the token's for
+  // an agent, the conversation's customer name for a customer). `done` runs once (from the
+  // store's thread when stored).
   void post_event(const Identity& who, const std::string& conversation, coach::Role role, std::string text,
-                  std::int64_t at, std::function<void(EventResult)> done);
+                  std::int64_t at, std::string name, std::function<void(EventResult)> done);
+  // POST /api/conversations/{id}/close.
+  EventResult close_api(const Identity& who, const std::string& conversation);
   nlohmann::json list(const Identity& who);
-  // Null when there is no such conversation or `who` may not see it.
-  std::optional<nlohmann::json> transcript(const Identity& who, const std::string& id);
+  // The transcript, or the refusal (decide() in access.hpp). A customer gets their own chat
+  // without coaching or whispers.
+  EventResult transcript(const Identity& who, const std::string& id);
+  // The conversation as the one access rule sees it: from memory, else from the store (closed
+  // before a restart); null when there is none.
+  std::optional<ConversationFacts> facts(const std::string& id);
 
   RulesRef rules() const;
   // Makes `rules` live: every message from now on is coached by it (each message copies the
@@ -79,7 +99,9 @@ class Relay {
   void on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   void on_subscribe(const std::shared_ptr<Peer>& peer);
   // The open conversation `id` if `who` may write to it; otherwise refuses and returns null.
-  std::optional<ConversationView> writable(Peer& peer, const std::string& id, const nlohmann::json& ref);
+  std::optional<ConversationView> writable(Peer& peer, Access what, const std::string& id, const nlohmann::json& ref);
+  // Marks it closed, stores that, and tells everyone in it.
+  void close_conversation(const ConversationView& view, const std::string& by);
   void announce_assignment(const std::string& conversation, const std::string& agent);
   std::string next_conversation_id();
 
@@ -89,7 +111,11 @@ class Relay {
   mutable std::mutex rules_mutex_;
   RulesRef rules_;
   Clock now_;
+  RelayLimits limits_;
   std::atomic<std::int64_t> next_id_{1};
+  std::mutex api_mutex_;
+  std::map<std::string, std::size_t> api_open_;        // sub -> open API conversations it opened
+  std::map<std::string, std::string> api_opener_;      // open API conversation -> who opened it
 };
 
 }  // namespace tact::gateway

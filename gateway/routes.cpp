@@ -1,11 +1,14 @@
 #include "routes.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include "admin_routes.hpp"
 #include "json_io.hpp"
+#include "json_limits.hpp"
+#include "log.hpp"
 #include "static_files.hpp"
 
 namespace tact::gateway {
@@ -26,17 +29,22 @@ Response text_response(const Request& req, http::status status, std::string body
   Response res{status, req.version()};
   res.set(http::field::server, "tact");
   res.set(http::field::content_type, type);
+  res.set("X-Content-Type-Options", "nosniff");
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }
 
+Response result_response(const Request& req, const EventResult& r) {
+  return json_response(req, static_cast<http::status>(r.status), r.body);
+}
+
 // The caller's identity, or the 401 already sent.
 std::optional<Identity> caller(const Request& req, RouteContext& ctx, const Respond& respond, bool customers_too) {
   auto check = authenticate(req, ctx.secret, ctx.now_ms() / 1000);
   if (!check.claims) {
-    respond(error_response(req, http::status::unauthorized, check.error, check.message));
+    respond(error_response(req, refusal_status(check), check.error, check.message));
     return std::nullopt;
   }
   if (!customers_too && check.claims->role == UserRole::customer) {
@@ -49,8 +57,16 @@ std::optional<Identity> caller(const Request& req, RouteContext& ctx, const Resp
 void post_event(const Request& req, RouteContext& ctx, const Respond& respond, const std::string& id) {
   auto who = caller(req, ctx, respond, false);
   if (!who) return;
-  auto body = json::parse(req.body(), nullptr, false);
-  if (!body.is_object()) return respond(error_response(req, http::status::bad_request, "bad_json", "the body must be a JSON object"));
+  auto body = parse_untrusted(req.body());
+  if (!body.is_object())
+    return respond(error_response(req, http::status::bad_request, "bad_json",
+                                  "the body must be a JSON object, nested at most " + std::to_string(kMaxJsonDepth) + " deep"));
+  std::string name;
+  if (auto name_it = body.find("name"); name_it != body.end()) {
+    if (!name_it->is_string() || name_it->get_ref<const std::string&>().size() > 256)
+      return respond(error_response(req, http::status::bad_request, "bad_field", "\"name\" must be a string of at most 256 bytes"));
+    name = name_it->get<std::string>();
+  }
   auto role_it = body.find("role");
   auto text_it = body.find("text");
   if (role_it == body.end() || text_it == body.end())
@@ -72,8 +88,8 @@ void post_event(const Request& req, RouteContext& ctx, const Respond& respond, c
   Request head;
   head.version(req.version());
   head.keep_alive(req.keep_alive());
-  ctx.relay.post_event(*who, id, *role, text_it->get<std::string>(), at, [head, respond](EventResult r) {
-    respond(json_response(head, static_cast<http::status>(r.status), r.body));
+  ctx.relay.post_event(*who, id, *role, text_it->get<std::string>(), at, std::move(name), [head, respond](EventResult r) {
+    respond(result_response(head, r));
   });
 }
 
@@ -93,19 +109,22 @@ void api(const Request& req, RouteContext& ctx, const Respond& respond, std::str
     if (req.method() != http::verb::post) return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use POST"));
     return post_event(req, ctx, respond, id);
   }
+  if (tail == "/close") {
+    if (req.method() != http::verb::post) return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use POST"));
+    if (auto who = caller(req, ctx, respond, false)) respond(result_response(req, ctx.relay.close_api(*who, id)));
+    return;
+  }
   if (!tail.empty()) return respond(error_response(req, http::status::not_found, "not_found", "no such route"));
   if (req.method() != http::verb::get) return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use GET"));
-  auto who = caller(req, ctx, respond, false);
+  auto who = caller(req, ctx, respond, true);  // a customer may read their own chat (after a reload)
   if (!who) return;
-  auto t = ctx.relay.transcript(*who, id);
-  if (!t) return respond(error_response(req, http::status::not_found, "not_found", "no conversation \"" + id + "\" that you may see"));
-  respond(json_response(req, http::status::ok, *t));
+  respond(result_response(req, ctx.relay.transcript(*who, id)));
 }
 
 void static_file(const Request& req, RouteContext& ctx, const Respond& respond, const std::string& path) {
   if (req.method() != http::verb::get && req.method() != http::verb::head)
     return respond(error_response(req, http::status::method_not_allowed, "method_not_allowed", "use GET"));
-  auto file = static_file_path(ctx.static_dir, path);
+  auto file = shipped_file(ctx.static_dir, path);
   std::ifstream in;
   if (file) in.open(*file, std::ios::binary);
   if (!file || !in.is_open()) return respond(error_response(req, http::status::not_found, "not_found", "no such file"));
@@ -114,6 +133,18 @@ void static_file(const Request& req, RouteContext& ctx, const Respond& respond, 
   auto res = text_response(req, http::status::ok, s.str(), mime_type(*file));
   if (req.method() == http::verb::head) res.body().clear();
   respond(std::move(res));
+}
+
+void route(const Request& req, RouteContext& ctx, const Respond& respond) {
+  const std::string path = request_path(req);
+  if (path == "/healthz")
+    return respond(json_response(req, http::status::ok, json{{"status", "ok"}, {"open_conversations", ctx.relay.open_count()}}));
+  if (path == "/metrics") return respond(text_response(req, http::status::ok, ctx.metrics.render(), "text/plain; version=0.0.4"));
+  if (path == "/ws") return respond(error_response(req, http::status::bad_request, "not_websocket", "/ws takes a WebSocket upgrade"));
+  if (path == kApi || (path.starts_with(kApi) && path[kApi.size()] == '/')) return api(req, ctx, respond, std::string_view(path).substr(kApi.size()));
+  if (is_admin_path(path)) return handle_admin_request(req, ctx, respond, path);
+  if (path.starts_with("/api/")) return respond(error_response(req, http::status::not_found, "not_found", "no such route"));
+  static_file(req, ctx, respond, path);
 }
 
 }  // namespace
@@ -126,16 +157,35 @@ Response error_response(const Request& req, http::status status, const std::stri
   return json_response(req, status, json{{"error", code}, {"message", message}});
 }
 
-void handle_request(const Request& req, RouteContext& ctx, const Respond& respond) {
-  const std::string path = request_path(req);
-  if (path == "/healthz")
-    return respond(json_response(req, http::status::ok, json{{"status", "ok"}, {"open_conversations", ctx.relay.open_count()}}));
-  if (path == "/metrics") return respond(text_response(req, http::status::ok, ctx.metrics.render(), "text/plain; version=0.0.4"));
-  if (path == "/ws") return respond(error_response(req, http::status::bad_request, "not_websocket", "/ws takes a WebSocket upgrade"));
-  if (path == kApi || (path.starts_with(kApi) && path[kApi.size()] == '/')) return api(req, ctx, respond, std::string_view(path).substr(kApi.size()));
-  if (is_admin_path(path)) return handle_admin_request(req, ctx, respond, path);
-  if (path.starts_with("/api/")) return respond(error_response(req, http::status::not_found, "not_found", "no such route"));
-  static_file(req, ctx, respond, path);
+void set_security_headers(Response& res, const std::string& frame_ancestors) {
+  res.set("X-Content-Type-Options", "nosniff");
+  const auto type = res[http::field::content_type];
+  if (type.starts_with("text/html"))
+    res.set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " +
+                frame_ancestors);
+}
+
+void handle_request(const Request& req, RouteContext& ctx, const Respond& respond) noexcept {
+  // `respond` may be called later (POST events answers once stored); a throw before it was
+  // called is answered 500. One that escapes after it was called is only logged.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Respond once = [answered, &ctx, respond](Response res) {
+    if (answered->exchange(true)) return;
+    set_security_headers(res, ctx.frame_ancestors);
+    respond(std::move(res));
+  };
+  try {
+    route(req, ctx, once);
+  } catch (const std::exception& e) {
+    log_event("route_failed", {{"path", request_path(req).substr(0, 128)}, {"error", e.what()}});
+    ctx.metrics.count_error("internal");
+    try {
+      once(error_response(req, http::status::internal_server_error, "internal", "the server could not answer this request; it was logged"));
+    } catch (...) {
+    }
+  }
 }
 
 }  // namespace tact::gateway

@@ -23,11 +23,17 @@ struct RouteContext {
   std::string static_dir;
   std::function<std::int64_t()> now_ms;
   RuleAdmin* admin = nullptr;  // /api/rules (admin_routes.hpp); null: 503
+  // Who may frame the pages (CSP frame-ancestors; --frame-ancestors): host consoles embed the panel.
+  std::string frame_ancestors = "'self'";
 };
 
 using Respond = std::function<void(Response)>;
 
-void handle_request(const Request& req, RouteContext& ctx, const Respond& respond);
+// Never throws: a route that fails unexpectedly is answered 500 and logged; the server goes on.
+void handle_request(const Request& req, RouteContext& ctx, const Respond& respond) noexcept;
+
+// The headers every answer carries (nosniff; for pages a CSP with `frame_ancestors`).
+void set_security_headers(Response& res, const std::string& frame_ancestors);
 
 Response json_response(const Request& req, http::status status, const nlohmann::json& body);
 Response error_response(const Request& req, http::status status, const std::string& code, const std::string& message);

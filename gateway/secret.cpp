@@ -15,7 +15,9 @@ namespace tact::gateway {
 
 bool ensure_dir(const std::string& dir, std::ostream& err) {
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  // A new data dir is its owner's alone (it holds the secret and the conversations).
+  if (std::filesystem::create_directories(dir, ec) && !ec)
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
   if (ec) {
     err << "tact: cannot create data dir " << dir << ": " << ec.message() << "\n";
     return false;
@@ -24,14 +26,20 @@ bool ensure_dir(const std::string& dir, std::ostream& err) {
 }
 
 std::optional<std::string> load_secret(const std::string& data_dir, std::ostream& err) {
-  if (const char* env = std::getenv("TACT_SECRET"); env && *env) return std::string(env);
+  if (const char* env = std::getenv("TACT_SECRET"); env && *env) {
+    const std::string secret(env);
+    if (secret.size() >= kMinSecretBytes) return secret;
+    err << "tact: TACT_SECRET has " << secret.size() << " bytes; a secret needs at least " << kMinSecretBytes
+        << " (e.g. `openssl rand -hex 32`), or unset it to use DIR/secret\n";
+    return std::nullopt;
+  }
   if (!ensure_dir(data_dir, err)) return std::nullopt;
   const std::string path = data_dir + "/secret";
   std::ifstream in(path);
   if (in) {
     std::string s;
     std::getline(in, s);
-    if (s.size() >= 32) return s;
+    if (s.size() >= kMinSecretBytes) return s;
     err << "tact: " << path << " is too short to be a secret; remove it to make a new one\n";
     return std::nullopt;
   }

@@ -13,6 +13,7 @@
 #include <openssl/sha.h>
 #include <sys/resource.h>
 
+#include "contained.hpp"
 #include "log.hpp"
 #include "memory_trim.hpp"
 #include "pack_loader.hpp"
@@ -45,7 +46,7 @@ struct Runtime {
     health_timer.expires_after(std::chrono::milliseconds(health_every_ms));
     health_timer.async_wait([this](beast::error_code ec) {
       if (ec || stopping) return;
-      net::post(background, [this] { relay.tick(); });
+      net::post(background, [this] { contained("health_sweep", [this] { relay.tick(); }); });
       give_back_memory();
       tick();
     });
@@ -102,8 +103,8 @@ bool parse_listen(const std::string& s, net::ip::tcp::endpoint& ep) {
 }
 
 void print_demo(std::ostream& out, const std::string& base, const std::string& secret) {
-  auto token = [&](UserRole role, const char* sub, const char* name) {
-    return sign_token({role, sub, name, now_ms() / 1000 + 8 * 3600}, secret);
+  auto token = [&](UserRole role, const char* sub, const char* name, int hours = 8) {
+    return sign_token({role, sub, name, now_ms() / 1000 + hours * 3600}, secret);
   };
   const auto customer = token(UserRole::customer, "demo-customer", "Dana");
   const auto agent = token(UserRole::agent, "demo-agent", "Alex");
@@ -112,8 +113,8 @@ void print_demo(std::ostream& out, const std::string& base, const std::string& s
       << "                        " << base << "/?customer=" << customer << "&agent=" << agent << "&supervisor=" << supervisor << "\n"
       << "  agent panel:          " << base << "/agent.html?token=" << agent << "\n"
       << "  supervisor dashboard: " << base << "/supervisor.html?token=" << supervisor << "\n"
-      << "  admin rule editor:    " << base << "/admin.html?token=" << token(UserRole::admin, "demo-admin", "Ada") << "\n"
-      << "  (tokens last 8 hours; `tact token --role agent --sub alice --name Alice` mints more)\n";
+      << "  admin rule editor:    " << base << "/admin.html?token=" << token(UserRole::admin, "demo-admin", "Ada", 1) << "\n"
+      << "  (tokens last 8 hours, the admin's 1 hour; `tact token --role agent --sub alice --name Alice` mints more)\n";
 }
 
 }  // namespace
@@ -156,7 +157,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   log_event("rules", {{"live", note}});
   if (!o.static_dir.empty()) admin->set_samples(load_preview_samples(o.static_dir + "/demo/samples.json"));
   Hub hub;
-  Relay relay(hub, *store, metrics, admin->live(), now_ms);
+  Relay relay(hub, *store, metrics, admin->live(), now_ms, RelayLimits{o.limits.max_message, o.max_api_conversations});
   admin->on_swap([&relay](const RulesRef& r) { relay.set_rules(r); });
   if (!relay.recover(error)) {
     err << "tact serve: cannot rebuild the open conversations: " << error << "\n";
@@ -167,8 +168,8 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     IoPool pool(threads);
     auto& ioc = pool.main();
     net::thread_pool background(1);
-    ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get()}, o.limits,
-                      background.get_executor()};
+    ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get(), o.frame_ancestors},
+                      o.limits, background.get_executor()};
     auto accept = std::make_shared<listener>(pool, ctx);
     if (!accept->open(endpoint, error)) {
       err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";
@@ -178,7 +179,8 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     const std::string base = "http://" + ep.address().to_string() + ":" + std::to_string(ep.port());
     out << "tact serve: listening on " << base << " (" << threads << " threads, data " << o.data_dir << ", rules "
         << note << ", " << relay.open_count() << " open conversations)\n";
-    print_demo(out, base, *secret);
+    if (o.demo && ep.address().is_loopback()) print_demo(out, base, *secret);
+    else if (o.demo) out << "  --demo links are printed only when listening on a loopback address\n";
     out.flush();
     log_event("listening", {{"url", base}, {"threads", threads}});
 

@@ -19,6 +19,11 @@ struct ServerOptions {
   SessionLimits limits;
   int health_every_ms = 2000;
   AdminLimits admin;
+  // --demo: print links with tokens for the demo pages, only when listening on loopback (the
+  // tokens would otherwise let anyone who sees the log in). The admin link's token lasts an hour.
+  bool demo = false;
+  std::string frame_ancestors = "'self'";
+  std::size_t max_api_conversations = 1000;
 };
 
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);

@@ -1,5 +1,8 @@
 #include "static_files.hpp"
 
+#include <algorithm>
+#include <filesystem>
+
 namespace tact::gateway {
 
 std::optional<std::string> static_file_path(const std::string& root, std::string_view url_path) {
@@ -12,6 +15,21 @@ std::optional<std::string> static_file_path(const std::string& root, std::string
   if (!path.empty() && path.back() == '/') path.pop_back();
   path.append(url_path);
   if (path.back() == '/') path.append("index.html");
+  return path;
+}
+
+std::optional<std::string> shipped_file(const std::string& root, std::string_view url_path) {
+  auto path = static_file_path(root, url_path);
+  if (!path) return std::nullopt;
+  if (url_path.starts_with("/tools/") || url_path.find("/.") != std::string_view::npos ||
+      url_path.find("/node_modules/") != std::string_view::npos)
+    return std::nullopt;
+  static constexpr std::string_view kShipped[] = {".html", ".js", ".mjs", ".css", ".json", ".png", ".svg", ".ico", ".woff2"};
+  const std::string_view p(*path);
+  if (std::none_of(std::begin(kShipped), std::end(kShipped), [&](std::string_view ext) { return p.ends_with(ext); }))
+    return std::nullopt;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(*path, ec)) return std::nullopt;
   return path;
 }
 

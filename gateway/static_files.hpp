@@ -10,6 +10,11 @@ namespace tact::gateway {
 // a backslash, a NUL or percent-encoding, or one that is not absolute.
 std::optional<std::string> static_file_path(const std::string& root, std::string_view url_path);
 
+// The file for a URL path if it is a shipped page or asset: a regular file (never a directory)
+// under `root` reached by static_file_path, with a page or asset extension (html, js, css, json,
+// png, svg, ico, woff2), outside the tools/ folder, node_modules and dot-files. Null otherwise.
+std::optional<std::string> shipped_file(const std::string& root, std::string_view url_path);
+
 std::string_view mime_type(std::string_view path);
 
 }  // namespace tact::gateway

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "contained.hpp"
 #include "log.hpp"
 #include "protocol.hpp"
 #include "ws_frame.hpp"
@@ -38,19 +39,31 @@ void websocket_session::run(Request req) {
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
 }
 
+void websocket_session::abort() {
+  closing_ = true;
+  queue_.clear();
+  beast::get_lowest_layer(ws_).close();
+}
+
 void websocket_session::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "accept");
   joined_ = true;
   log_event("connected", {{"role", to_string(who().role)}, {"sub", who().sub}});
-  ctx_.relay.connected(shared_from_this());
-  do_read();
+  contained("ws_connected", [&] {
+    ctx_.relay.connected(shared_from_this());
+    do_read();
+  }, [this] { abort(); });
 }
 
 void websocket_session::do_read() {
   ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t) {
+void websocket_session::on_read(beast::error_code ec, std::size_t bytes) {
+  contained("ws_read", [&] { frame_read(ec, bytes); }, [this] { abort(); });
+}
+
+void websocket_session::frame_read(beast::error_code ec, std::size_t) {
   if (ec == websocket::error::message_too_big) {
     // Beast has already answered with close code 1009.
     ctx_.metrics.count_error("too_large");
@@ -77,6 +90,10 @@ void websocket_session::send(Frames frames) {
 }
 
 void websocket_session::on_send(Frames frames) {
+  contained("ws_send", [&] { queue_frames(std::move(frames)); }, [this] { abort(); });
+}
+
+void websocket_session::queue_frames(Frames frames) {
   if (closing_ || !joined_) return;
   for (auto& f : frames) {
     if (queue_.size() >= ctx_.limits.send_queue) {
@@ -98,7 +115,7 @@ void websocket_session::pump() {
       out.async_wait_sent([self = shared_from_this()](beast::error_code ec) {
         self->waiting_ = false;
         if (ec) return self->fail(ec, "write");
-        self->pump();
+        contained("ws_write", [&] { self->pump(); }, [&] { self->abort(); });
       });
       return;
     }

@@ -38,8 +38,12 @@ class websocket_session : public Peer, public std::enable_shared_from_this<webso
  private:
   void on_accept(beast::error_code ec);
   void do_read();
+  // Completion handlers run their step contained: a throw closes this connection only.
   void on_read(beast::error_code ec, std::size_t bytes);
+  void frame_read(beast::error_code ec, std::size_t bytes);
   void on_send(Frames frames);
+  void queue_frames(Frames frames);
+  void abort();  // after a failure in a handler: drop the socket, nothing more is sent
   void pump();
   void drop();
   void do_close(websocket::close_code code);

@@ -132,6 +132,9 @@ function frame(f) {
       socket.send({ type: 'subscribe' });
       refreshList();
       break;
+    case 'health_page':  // the snapshot on subscribe and each sweep: many health events in one frame
+      for (const e of f.events ?? []) frame(e);
+      break;
     case 'health': {
       const known = convs.has(f.conversation);
       const c = conv(f.conversation);

@@ -12,7 +12,9 @@ const char* kUsage =
     "                  [--max-message 16384] [--static DIR] [--send-queue 1024] [--rate 200]\n"
     "                  [--health-every 2000] [--allowed-origin https://chat.example.com]...\n"
     "                  [--max-admin-body 1048576] [--max-rules 2000] [--max-pattern 2000]\n"
-    "                  [--rules-memory 67108864] [--preview-limit 500]\n"
+    "                  [--rules-memory 67108864] [--preview-limit 500] [--max-api-conversations 1000]\n"
+    "                  [--frame-ancestors \"'self'\"] [--demo]\n"
+    "--demo prints links with tokens for the demo pages (only when listening on loopback).\n"
     "--rules FILE seeds the first rule version when the data dir has none; later starts use the\n"
     "live version from the data dir (`tact rules publish|rollback` change it).\n";
 
@@ -31,6 +33,14 @@ int serve_command(const Args& args) {
 #endif
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (a == "--demo") {
+      o.demo = true;
+      continue;
+    }
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
     if (i + 1 >= args.size()) {
       std::cerr << "tact serve: \"" << a << "\" needs a value\n" << kUsage;
       return 2;
@@ -51,7 +61,9 @@ int serve_command(const Args& args) {
     else if (a == "--max-admin-body") ok = number(v, 1024, 64 << 20, n), o.limits.max_admin_body = static_cast<std::size_t>(n);
     else if (a == "--max-rules") ok = number(v, 1, 100000, n), o.admin.compile.pack.max_rules = static_cast<std::size_t>(n);
     else if (a == "--max-pattern") ok = number(v, 16, 1 << 20, n), o.admin.compile.pack.max_pattern_bytes = static_cast<std::size_t>(n);
-    else if (a == "--rules-memory") ok = number(v, 1 << 20, 4LL << 30, n), o.admin.compile.set_max_mem = n;
+    else if (a == "--rules-memory") ok = number(v, 1 << 20, 4LL << 30, n), o.admin.compile.set_max_mem = n, o.admin.compile.programs_max_mem = n;
+    else if (a == "--max-api-conversations") ok = number(v, 1, 10000000, n), o.max_api_conversations = static_cast<std::size_t>(n);
+    else if (a == "--frame-ancestors") ok = !v.empty() && v.find_first_of(";,\r\n") == std::string::npos, o.frame_ancestors = v;
     else if (a == "--preview-limit") ok = number(v, 0, 100000, n), o.admin.preview_messages = static_cast<std::size_t>(n);
     else {
       std::cerr << "tact serve: unknown argument \"" << a << "\"\n" << kUsage;

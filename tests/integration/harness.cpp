@@ -7,8 +7,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,17 +34,33 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path, ec);
 }
 
-ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra) {
+std::string tact_bin() {
+  const char* other = std::getenv("TACT_TEST_BIN");
+  return other && *other ? other : TACT_BIN;
+}
+
+ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra)
+    : ServerProcess(data_dir, Launch{std::move(extra)}) {}
+
+ServerProcess::ServerProcess(const std::string& data_dir, const Launch& launch) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args = {TACT_BIN, "serve", "--listen", "127.0.0.1:0", "--data", data_dir, "--threads", "2"};
-  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<std::string> args = {tact_bin(), "serve", "--listen", "127.0.0.1:0", "--data", data_dir, "--threads", "2"};
+  args.insert(args.end(), launch.extra.begin(), launch.extra.end());
   pid_ = fork();
   if (pid_ == 0) {
     dup2(fds[1], 1);
     close(fds[0]);
     close(fds[1]);
-    setenv("TACT_SECRET", kSecret.c_str(), 1);
+    if (!launch.stderr_path.empty()) {
+      const int log = ::open(launch.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (log >= 0) dup2(log, 2);
+    }
+    if (launch.max_files > 0) {
+      rlimit files{static_cast<rlim_t>(launch.max_files), static_cast<rlim_t>(launch.max_files)};
+      setrlimit(RLIMIT_NOFILE, &files);
+    }
+    setenv("TACT_SECRET", launch.secret.c_str(), 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -64,13 +84,23 @@ ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::strin
     }
   }
   // Keep reading stdout in the background so the child never blocks on it.
-  std::thread([fd = fds[0]] {
+  output_ = std::make_shared<Output>();
+  output_->text = out;
+  std::thread([fd = fds[0], output = output_] {
     char buf[4096];
-    while (read(fd, buf, sizeof buf) > 0) {
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
+      std::lock_guard lock(output->mutex);
+      output->text.append(buf, static_cast<std::size_t>(n));
     }
     close(fd);
   }).detach();
+  banner_ = out;
   if (!port_) throw std::runtime_error("tact serve did not start: " + out);
+}
+
+std::string ServerProcess::stdout_text() const {
+  std::lock_guard lock(output_->mutex);
+  return output_->text;
 }
 
 ServerProcess::~ServerProcess() {
@@ -154,6 +184,21 @@ std::optional<json> WsClient::recv_type(const std::string& type, std::chrono::mi
   return std::nullopt;
 }
 
+std::optional<json> next_health(WsClient& ws, const std::string& conversation, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto f = ws.recv(std::max(left, std::chrono::milliseconds(1)));
+    if (!f) return std::nullopt;
+    const auto type = f->value("type", "");
+    if (type == "health" && f->value("conversation", "") == conversation) return f;
+    if (type == "health_page")
+      for (const auto& e : f->at("events"))
+        if (e.value("conversation", "") == conversation) return e;
+  }
+  return std::nullopt;
+}
+
 HttpResult http_request(unsigned short port, const std::string& method, const std::string& target,
                         const std::string& bearer, const std::string& body) {
   namespace http = beast::http;
@@ -173,7 +218,42 @@ HttpResult http_request(unsigned short port, const std::string& method, const st
   http::read(stream, buf, res);
   beast::error_code ec;
   stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
-  return {static_cast<int>(res.result_int()), res.body()};
+  HttpResult out{static_cast<int>(res.result_int()), res.body(), {}};
+  for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  return out;
+}
+
+std::string HttpResult::header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (beast::iequals(k, name)) return v;
+  return {};
+}
+
+std::string raw_exchange(unsigned short port, const std::string& bytes, std::chrono::milliseconds quiet) {
+  net::io_context ioc;
+  net::ip::tcp::socket sock(ioc);
+  sock.connect({net::ip::make_address("127.0.0.1"), port});
+  beast::error_code ec;
+  net::write(sock, net::buffer(bytes), ec);
+  std::string got;
+  const int fd = sock.native_handle();
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(quiet.count())) <= 0) break;
+    char buf[65536];
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+bool alive(unsigned short port) {
+  try {
+    return http_request(port, "GET", "/healthz").status == 200;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 int ws_handshake_status(unsigned short port, const std::string& target, std::string* body) {

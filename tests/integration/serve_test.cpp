@@ -58,7 +58,7 @@ TEST_CASE("complaint, coaching, apology, health, whisper") {
   CHECK(step_status(*coach, "apology") == "missing");
   CHECK(coach->at("acts").size() >= 1);
 
-  auto health = sup.recv_type("health");
+  auto health = next_health(sup, conv);
   REQUIRE(health);
   CHECK(health->at("conversation") == conv);
   const int first_score = health->at("score");
@@ -77,7 +77,7 @@ TEST_CASE("complaint, coaching, apology, health, whisper") {
   agent.send(msg("You should have read the instructions. Calm down.", "a3", conv));
   bool changed = false;
   for (int i = 0; i < 10 && !changed; ++i) {
-    auto h = sup.recv_type("health");
+    auto h = next_health(sup, conv);
     REQUIRE(h);
     changed = h->at("conversation") == conv && h->at("score").get<int>() != first_score;
   }
@@ -99,6 +99,7 @@ TEST_CASE("complaint, coaching, apology, health, whisper") {
   CHECK(seen.count("whisper") == 0);
   CHECK(seen.count("coach") == 0);
   CHECK(seen.count("health") == 0);
+  CHECK(seen.count("health_page") == 0);
 
   agent.send({{"type", "draft"}, {"conversation", conv}, {"text", "YOU SHOULD HAVE CHECKED THE TRACKING PAGE"}});
   auto draft = agent.recv_type("draft_check");
@@ -119,7 +120,7 @@ TEST_CASE("bad tokens are refused with the reason") {
   std::string body;
   CHECK(ws_handshake_status(server.port(), "/ws", &body) == 401);
   CHECK(body.find("missing_token") != std::string::npos);
-  CHECK(ws_handshake_status(server.port(), "/ws?token=" + token(UserRole::agent, "a", "A", -10), &body) == 401);
+  CHECK(ws_handshake_status(server.port(), "/ws?token=" + token(UserRole::agent, "a", "A", -120), &body) == 401);
   CHECK(body.find("expired_token") != std::string::npos);
   const auto forged = tact::gateway::sign_token({UserRole::admin, "x", "X", 4102444800}, "another-secret-0123456789abcdef0");
   CHECK(ws_handshake_status(server.port(), "/ws?token=" + forged, &body) == 401);

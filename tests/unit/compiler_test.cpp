@@ -123,6 +123,30 @@ TEST_CASE("limits on rules and pattern length are refused with the limit named",
   CHECK(find_problem(r2, "", "rules"));
 }
 
+// Issue 16, finding 9: 150 patterns of \pL{300} took 22 s and 465 MB to compile at de50cd2.
+TEST_CASE("compile-heavy patterns are refused by their program size, with the rule and field", "[compiler]") {
+  auto pack = test::minimal_pack();
+  pack["rules"][0]["patterns"] = json::array({"\\bsorry\\b", "\\pL{300}"});
+  auto r = coach::compile(pack);
+  CHECK_FALSE(r.rules);
+  const auto rule = pack["rules"][0]["id"].get<std::string>();
+  auto* p = find_problem(r, rule, "patterns[1]");
+  REQUIRE(p);
+  CHECK_THAT(p->reason, Catch::Contains("memory allows"));
+  // Many mid-sized patterns add up: every RE2 counts against the pack's budget.
+  json many = json::array();
+  for (int i = 0; i < 60; ++i) many.push_back("[a-z]{200}x" + std::to_string(i));
+  pack["rules"][0]["patterns"] = many;
+  coach::CompileLimits budget;
+  budget.programs_max_mem = 256 << 10;
+  auto over = coach::compile(pack, budget);
+  CHECK_FALSE(over.rules);
+  bool named = false;
+  for (const auto& q : over.problems) named = named || (q.rule_id == rule && q.reason.find("memory budget") != std::string::npos);
+  CHECK(named);
+  CHECK(coach::compile(pack).rules);  // the same patterns fit the default budget
+}
+
 TEST_CASE("a scan that runs out of DFA memory falls back and still finds every act", "[compiler]") {
   // Many alternations make the set's DFA large; a tiny budget forces RE2::Set to give up.
   auto pack = test::minimal_pack();
