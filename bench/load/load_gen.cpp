@@ -35,8 +35,8 @@
 #include <unistd.h>
 
 #include "echo_server.hpp"
-#include "jwt.hpp"
-#include "process_memory.hpp"
+#include "auth/jwt.hpp"
+#include "obs/process_memory.hpp"
 #include "traffic.hpp"
 
 namespace beast = boost::beast;

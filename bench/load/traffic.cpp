@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "jwt.hpp"
+#include "auth/jwt.hpp"
 
 namespace tact::bench {
 

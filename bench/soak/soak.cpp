@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "process_memory.hpp"
+#include "obs/process_memory.hpp"
 #include "traffic.hpp"
 
 namespace {

@@ -1,21 +1,9 @@
 #pragma once
-// Loads a rule pack for a command: a file, or the default pack built into the binary.
-#include <iosfwd>
-#include <optional>
-#include <string>
-
-#include "rule_set.hpp"
+// The commands load rule packs as the server does (gateway/rules/pack_source.hpp).
+#include "rules/pack_source.hpp"
 
 namespace tact::cli {
-
-// The text of rules/default.json as it was when the binary was built.
-std::string_view default_pack_text();
-
-// Reads and compiles `path` (or the built-in default when empty). On failure prints every problem
-// to `err` and returns null.
-coach::RuleSetPtr load_rules(const std::string& path, std::ostream& err);
-
-// Reads a whole file; nullopt (and a message in `err`) when it cannot be read.
-std::optional<std::string> read_file(const std::string& path, std::ostream& err);
-
+using gateway::default_pack_text;
+using gateway::load_rules;
+using gateway::read_file;
 }  // namespace tact::cli

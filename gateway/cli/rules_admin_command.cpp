@@ -13,10 +13,10 @@
 
 #include "commands.hpp"
 #include "json_io.hpp"
-#include "log.hpp"
+#include "obs/log.hpp"
 #include "pack_loader.hpp"
-#include "rule_admin.hpp"
-#include "store.hpp"
+#include "rules/rule_admin.hpp"
+#include "store/store.hpp"
 
 namespace tact::cli {
 namespace {

@@ -1,79 +1,67 @@
-// tact serve: the live gateway (docs/protocol.md).
+// tact serve: the live gateway (docs/protocol.md). Every option also reads an environment
+// variable (TACT_LISTEN, TACT_DATA, …) and a config file (--config FILE, INI or TOML: `listen =
+// "127.0.0.1:8080"`); the command line wins over the environment, which wins over the file.
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
+#include "app/server.hpp"
 #include "commands.hpp"
-#include "server.hpp"
 
 namespace tact::cli {
-namespace {
-
-const char* kUsage =
-    "usage: tact serve [--listen 127.0.0.1:8080] [--threads N] [--data DIR] [--rules FILE]\n"
-    "                  [--max-message 16384] [--static DIR] [--send-queue 1024] [--rate 200]\n"
-    "                  [--health-every 2000] [--allowed-origin https://chat.example.com]...\n"
-    "                  [--max-admin-body 1048576] [--max-rules 2000] [--max-pattern 2000]\n"
-    "                  [--rules-memory 67108864] [--preview-limit 500] [--max-api-conversations 1000]\n"
-    "                  [--frame-ancestors \"'self'\"] [--demo]\n"
-    "--demo prints links with tokens for the demo pages (only when listening on loopback).\n"
-    "--rules FILE seeds the first rule version when the data dir has none; later starts use the\n"
-    "live version from the data dir (`tact rules publish|rollback` change it).\n";
-
-bool number(const std::string& s, long long lo, long long hi, long long& out) {
-  if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-  out = std::stoll(s);
-  return out >= lo && out <= hi;
-}
-
-}  // namespace
 
 int serve_command(const Args& args) {
   gateway::ServerOptions o;
 #ifdef TACT_WEB_WIDGET_DIR
   o.static_dir = TACT_WEB_WIDGET_DIR;
 #endif
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--demo") {
-      o.demo = true;
-      continue;
-    }
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      return 0;
-    }
-    if (i + 1 >= args.size()) {
-      std::cerr << "tact serve: \"" << a << "\" needs a value\n" << kUsage;
-      return 2;
-    }
-    const std::string& v = args[++i];
-    long long n = 0;
-    bool ok = true;
-    if (a == "--listen") o.listen = v;
-    else if (a == "--data") o.data_dir = v;
-    else if (a == "--rules") o.rules_path = v;
-    else if (a == "--static") o.static_dir = v;
-    else if (a == "--threads") ok = number(v, 1, 256, n), o.threads = static_cast<int>(n);
-    else if (a == "--max-message") ok = number(v, 64, 16 << 20, n), o.limits.max_message = static_cast<std::size_t>(n);
-    else if (a == "--send-queue") ok = number(v, 1, 1 << 20, n), o.limits.send_queue = static_cast<std::size_t>(n);
-    else if (a == "--rate") ok = number(v, 0, 1 << 24, n), o.limits.rate = static_cast<double>(n);
-    else if (a == "--allowed-origin") o.limits.allowed_origins.push_back(v);
-    else if (a == "--health-every") ok = number(v, 10, 3600000, n), o.health_every_ms = static_cast<int>(n);
-    else if (a == "--max-admin-body") ok = number(v, 1024, 64 << 20, n), o.limits.max_admin_body = static_cast<std::size_t>(n);
-    else if (a == "--max-rules") ok = number(v, 1, 100000, n), o.admin.compile.pack.max_rules = static_cast<std::size_t>(n);
-    else if (a == "--max-pattern") ok = number(v, 16, 1 << 20, n), o.admin.compile.pack.max_pattern_bytes = static_cast<std::size_t>(n);
-    else if (a == "--rules-memory") ok = number(v, 1 << 20, 4LL << 30, n), o.admin.compile.set_max_mem = n, o.admin.compile.programs_max_mem = n;
-    else if (a == "--max-api-conversations") ok = number(v, 1, 10000000, n), o.max_api_conversations = static_cast<std::size_t>(n);
-    else if (a == "--frame-ancestors") ok = !v.empty() && v.find_first_of(";,\r\n") == std::string::npos, o.frame_ancestors = v;
-    else if (a == "--preview-limit") ok = number(v, 0, 100000, n), o.admin.preview_messages = static_cast<std::size_t>(n);
-    else {
-      std::cerr << "tact serve: unknown argument \"" << a << "\"\n" << kUsage;
-      return 2;
-    }
-    if (!ok) {
-      std::cerr << "tact serve: bad value \"" << v << "\" for " << a << "\n" << kUsage;
-      return 2;
-    }
+  CLI::App app{"tact serve: the live gateway: WebSocket relay with coaching, HTTP API, rule administration", "tact serve"};
+  app.set_config("--config", "", "read options from this INI or TOML file (keys as the long options, without --)");
+  app.get_config_ptr()->envname("TACT_CONFIG");
+  auto opt = [&](const char* name, auto& into, const char* env, const std::string& help) {
+    return app.add_option(name, into, help)->envname(env)->capture_default_str();
+  };
+  opt("--listen", o.listen, "TACT_LISTEN", "ADDRESS:PORT to listen on");
+  opt("--threads", o.threads, "TACT_THREADS", "io threads (0: one per core)")->check(CLI::Range(0, 256));
+  opt("--data", o.data_dir, "TACT_DATA", "data dir: SQLite store, secret");
+  opt("--rules", o.rules_path, "TACT_RULES",
+      "rule pack that seeds the first rule version when the data dir has none (\"\": the built-in pack)");
+  opt("--static", o.static_dir, "TACT_STATIC", "the pages and assets to serve (web-widget/)");
+  opt("--max-message", o.limits.max_message, "TACT_MAX_MESSAGE", "bytes per WebSocket frame and HTTP body")
+      ->check(CLI::Range(64, 16 << 20));
+  opt("--send-queue", o.limits.send_queue, "TACT_SEND_QUEUE", "frames queued per connection before it is dropped")
+      ->check(CLI::Range(1, 1 << 20));
+  opt("--rate", o.limits.rate, "TACT_RATE", "frames per second per connection (bursts of twice that)")
+      ->check(CLI::Range(0.0, static_cast<double>(1 << 24)));
+  opt("--allowed-origin", o.limits.allowed_origins, "TACT_ALLOWED_ORIGIN", "Origins that may open a WebSocket (repeat; none: any)");
+  opt("--health-every", o.health_every_ms, "TACT_HEALTH_EVERY", "ms between the supervisors' health sweeps")
+      ->check(CLI::Range(10, 3600000));
+  opt("--max-admin-body", o.limits.max_admin_body, "TACT_MAX_ADMIN_BODY", "bytes per body under /api/rules (whole packs)")
+      ->check(CLI::Range(1024, 64 << 20));
+  opt("--max-rules", o.admin.compile.pack.max_rules, "TACT_MAX_RULES", "rules per pack")->check(CLI::Range(1, 100000));
+  opt("--max-pattern", o.admin.compile.pack.max_pattern_bytes, "TACT_MAX_PATTERN", "bytes per pattern")->check(CLI::Range(16, 1 << 20));
+  std::int64_t rules_memory = o.admin.compile.set_max_mem;
+  opt("--rules-memory", rules_memory, "TACT_RULES_MEMORY", "bytes for each role's compiled set, and for all patterns' programs")
+      ->check(CLI::Range(std::int64_t{1} << 20, std::int64_t{4} << 30));
+  opt("--preview-limit", o.admin.preview_messages, "TACT_PREVIEW_LIMIT", "stored messages a rule preview replays")
+      ->check(CLI::Range(0, 100000));
+  opt("--max-api-conversations", o.max_api_conversations, "TACT_MAX_API_CONVERSATIONS",
+      "open API conversations one caller may have")
+      ->check(CLI::Range(1, 10000000));
+  opt("--frame-ancestors", o.frame_ancestors, "TACT_FRAME_ANCESTORS", "who may frame the pages (CSP frame-ancestors)")
+      ->check([](const std::string& v) {
+        return v.empty() || v.find_first_of(";,\r\n") != std::string::npos ? std::string("a list of sources without ; or ,") : std::string();
+      });
+  app.add_flag("--check", o.check_only, "check the options, the data dir and the rules, then exit without serving");
+  app.add_flag("--demo", o.demo, "print demo links with tokens (only when listening on loopback)")->envname("TACT_DEMO");
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, std::cout, std::cerr);
   }
+  o.admin.compile.set_max_mem = rules_memory;
+  o.admin.compile.programs_max_mem = rules_memory;
   return gateway::run_server(o, std::cout, std::cerr);
 }
 

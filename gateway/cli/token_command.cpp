@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "jwt.hpp"
-#include "secret.hpp"
+#include "auth/jwt.hpp"
+#include "auth/secret.hpp"
 
 namespace tact::cli {
 namespace {

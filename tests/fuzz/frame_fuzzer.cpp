@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_check.hpp"
-#include "protocol.hpp"
+#include "protocol/protocol.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "jwt.hpp"
+#include "auth/jwt.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "coalescing_stream.hpp"
-#include "ws_frame.hpp"
+#include "net/coalescing_stream.hpp"
+#include "net/ws_frame.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "jwt.hpp"
+#include "auth/jwt.hpp"
 
 using namespace tact::gateway;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "protocol.hpp"
+#include "protocol/protocol.hpp"
 
 using namespace tact::gateway;
 

@@ -6,10 +6,10 @@
 #include <future>
 #include <sstream>
 
-#include "log.hpp"
-#include "pack_loader.hpp"
-#include "routes.hpp"
-#include "static_files.hpp"
+#include "obs/log.hpp"
+#include "rules/pack_source.hpp"
+#include "http/routes.hpp"
+#include "http/static_files.hpp"
 
 using namespace tact::gateway;
 
@@ -24,7 +24,7 @@ struct Fixture {
     std::string error;
     store = open_sqlite_store(dir, &metrics, error);
     std::ostringstream err;
-    auto rules = tact::cli::load_rules("", err);
+    auto rules = tact::gateway::load_rules("", err);
     relay = std::make_unique<Relay>(hub, *store, metrics, RulesRef{rules, "default@test"}, [] { return std::int64_t{1718000000000}; });
   }
   ~Fixture() {

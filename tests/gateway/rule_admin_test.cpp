@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <future>
 
-#include "log.hpp"
-#include "pack_loader.hpp"
-#include "rule_admin.hpp"
-#include "rule_preview.hpp"
-#include "store.hpp"
+#include "obs/log.hpp"
+#include "rules/pack_source.hpp"
+#include "rules/rule_admin.hpp"
+#include "rules/rule_preview.hpp"
+#include "store/store.hpp"
 
 using namespace tact::gateway;
 using nlohmann::json;
@@ -25,7 +25,7 @@ struct Dir {
   std::string path;
 };
 
-json default_pack() { return json::parse(tact::cli::default_pack_text()); }
+json default_pack() { return json::parse(tact::gateway::default_pack_text()); }
 
 // The default pack plus an agent rule that labels "zebra" as a feedback request.
 json zebra_pack() {

@@ -14,7 +14,7 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
-#include "jwt.hpp"
+#include "auth/jwt.hpp"
 
 namespace tact::test {
 

@@ -16,7 +16,7 @@
 #include <sys/resource.h>
 
 #include "harness.hpp"
-#include "process_memory.hpp"
+#include "obs/process_memory.hpp"
 #include "traffic.hpp"
 
 using namespace tact::test;

@@ -1,0 +1,83 @@
+// /api/conversations: the HTTP API of a host platform that keeps its own chat (docs/protocol.md,
+// "HTTP"). The route table has checked the caller's role; which conversation they may touch is
+// relay/access.hpp's, inside the relay.
+#include <cctype>
+
+#include "http/responses.hpp"
+#include "http/route_table.hpp"
+#include "protocol/json_limits.hpp"
+
+namespace tact::gateway {
+namespace {
+
+using nlohmann::json;
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '-')) return false;
+  return true;
+}
+
+Response result_response(const Request& req, const EventResult& r) {
+  return json_response(req, static_cast<http::status>(r.status), r.body);
+}
+
+// The conversation id of the path, or the 404 already sent.
+std::optional<std::string> conversation_id(const RouteCall& c) {
+  if (valid_id(c.param)) return std::string(c.param);
+  c.respond(error_response(c.req, http::status::not_found, "not_found", "no such conversation"));
+  return std::nullopt;
+}
+
+}  // namespace
+
+void list_conversations(const RouteCall& c) { c.respond(json_response(c.req, http::status::ok, c.ctx.relay.list(*c.who))); }
+
+void get_conversation(const RouteCall& c) {
+  if (auto id = conversation_id(c)) c.respond(result_response(c.req, c.ctx.relay.transcript(*c.who, *id)));
+}
+
+void close_conversation(const RouteCall& c) {
+  if (auto id = conversation_id(c)) c.respond(result_response(c.req, c.ctx.relay.close_api(*c.who, *id)));
+}
+
+void post_conversation_event(const RouteCall& c) {
+  auto id = conversation_id(c);
+  if (!id) return;
+  const auto& req = c.req;
+  auto bad = [&](const char* code, const std::string& message) {
+    c.respond(error_response(req, http::status::bad_request, code, message));
+  };
+  auto body = parse_untrusted(req.body());
+  if (!body.is_object()) return bad("bad_json", "the body must be a JSON object, nested at most " + std::to_string(kMaxJsonDepth) + " deep");
+  std::string name;
+  if (auto name_it = body.find("name"); name_it != body.end()) {
+    if (!name_it->is_string() || name_it->get_ref<const std::string&>().size() > 256)
+      return bad("bad_field", "\"name\" must be a string of at most 256 bytes");
+    name = name_it->get<std::string>();
+  }
+  auto role_it = body.find("role");
+  auto text_it = body.find("text");
+  if (role_it == body.end() || text_it == body.end()) return bad("missing_field", "\"role\" and \"text\" are required");
+  auto role = role_it->is_string() ? coach::parse_role(role_it->get<std::string>()) : std::nullopt;
+  if (!role) return bad("bad_field", "\"role\" must be \"customer\" or \"agent\"");
+  if (!text_it->is_string() || text_it->get_ref<const std::string&>().empty()) return bad("bad_field", "\"text\" must be a non-empty string");
+  std::int64_t at = c.ctx.now_ms();
+  if (auto at_it = body.find("at"); at_it != body.end()) {
+    // Between 1970 and 9999: the coach subtracts and formats times, which must not overflow.
+    constexpr std::int64_t kMaxAt = 253402300799999;
+    const bool in_range = at_it->is_number_unsigned() ? at_it->get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxAt)
+                                                      : at_it->is_number_integer() && at_it->get<std::int64_t>() >= 0;
+    if (!in_range) return bad("bad_field", "\"at\" must be ms since the epoch (1970..9999)");
+    at = at_it->get<std::int64_t>();
+  }
+  // Only what the answer needs is captured: the request may be gone when it is stored.
+  Request head;
+  head.version(req.version());
+  head.keep_alive(req.keep_alive());
+  c.ctx.relay.post_event(*c.who, *id, *role, text_it->get<std::string>(), at, std::move(name),
+                         [head, respond = c.respond](EventResult r) { respond(result_response(head, r)); });
+}
+
+}  // namespace tact::gateway

@@ -1,0 +1,58 @@
+#include "http/http_types.hpp"
+
+namespace tact::gateway {
+
+std::string request_path(const Request& req) {
+  const std::string_view target(req.target().data(), req.target().size());
+  return std::string(target.substr(0, target.find('?')));
+}
+
+namespace {
+
+std::string query_token(const Request& req) {
+  const std::string_view target(req.target().data(), req.target().size());
+  if (auto q = target.find('?'); q != std::string_view::npos) {
+    std::string_view query = target.substr(q + 1);
+    while (!query.empty()) {
+      auto amp = query.find('&');
+      auto param = query.substr(0, amp);
+      if (param.starts_with("token=")) return std::string(param.substr(6));
+      if (amp == std::string_view::npos) break;
+      query.remove_prefix(amp + 1);
+    }
+  }
+  return {};
+}
+
+std::string header_token(const Request& req) {
+  auto it = req.find(http::field::authorization);
+  if (it != req.end()) {
+    std::string_view v(it->value().data(), it->value().size());
+    if (v.starts_with("Bearer ")) return std::string(v.substr(7));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string request_token(const Request& req) {
+  auto q = query_token(req);
+  return q.empty() ? header_token(req) : q;
+}
+
+TokenCheck authenticate(const Request& req, const std::string& secret, std::int64_t now_s) {
+  const auto query = query_token(req);
+  const auto header = header_token(req);
+  if (!query.empty() && !header.empty() && query != header)
+    return {std::nullopt, "conflicting_tokens", "the ?token= and the Authorization header name different tokens; send one"};
+  const auto& token = query.empty() ? header : query;
+  if (token.empty())
+    return {std::nullopt, "missing_token", "give a token as ?token= or an Authorization: Bearer header"};
+  return verify_token(token, secret, now_s);
+}
+
+http::status refusal_status(const TokenCheck& check) {
+  return check.error == "conflicting_tokens" ? http::status::bad_request : http::status::unauthorized;
+}
+
+}  // namespace tact::gateway

@@ -1,0 +1,60 @@
+#include "relay/access.hpp"
+
+namespace tact::gateway {
+namespace {
+
+AccessDecision allow() { return {true, 200, {}, {}}; }
+
+AccessDecision unknown(const std::string& id) {
+  return {false, 404, "unknown_conversation", "no conversation \"" + id.substr(0, 64) + "\" that you may use"};
+}
+
+AccessDecision closed(const std::string& id) {
+  return {false, 409, "conversation_closed", "conversation \"" + id + "\" was closed"};
+}
+
+bool is_staff(const Identity& who) { return who.role == UserRole::supervisor || who.role == UserRole::admin; }
+bool is_customer_of(const Identity& who, const ConversationFacts& c) {
+  return who.role == UserRole::customer && c.channel == "ws" && !c.customer.empty() && c.customer == who.sub;
+}
+bool is_agent_of(const Identity& who, const ConversationFacts& c) {
+  return who.role == UserRole::agent && !c.agent.empty() && c.agent == who.sub;
+}
+
+}  // namespace
+
+AccessDecision decide(const Identity& who, Access what, const std::string& id, const ConversationFacts* c) {
+  if (!c) {
+    if (what == Access::post_event && who.role != UserRole::customer) return allow();  // opens it
+    return unknown(id);
+  }
+  const bool sees = is_staff(who) || is_agent_of(who, *c) || is_customer_of(who, *c);
+  if (!sees) return unknown(c->id);
+  switch (what) {
+    case Access::read: return allow();
+    case Access::message:
+      if (!is_customer_of(who, *c) && !is_agent_of(who, *c)) return unknown(c->id);
+      break;
+    case Access::draft:
+      if (!is_agent_of(who, *c)) return unknown(c->id);
+      break;
+    case Access::close:
+      if (!is_customer_of(who, *c) && !is_agent_of(who, *c) && !is_staff(who)) return unknown(c->id);
+      break;
+    case Access::whisper:
+      if (!is_staff(who)) return unknown(c->id);
+      break;
+    case Access::post_event:
+      if (who.role == UserRole::customer) return unknown(c->id);
+      // A live chat is written by its own customer and agent over /ws, never over HTTP: anyone
+      // else could speak for the customer there.
+      if (c->channel != "api")
+        return {false, 409, "wrong_channel",
+                "conversation \"" + c->id + "\" is a live WebSocket chat; its customer and agent write to it over /ws"};
+      break;
+  }
+  if (!c->open) return closed(c->id);
+  return allow();
+}
+
+}  // namespace tact::gateway

@@ -1,0 +1,43 @@
+#pragma once
+// Who may see or write a conversation: the one rule, for WebSocket frames and HTTP routes alike
+// (docs/protocol.md, "Who sees what"). Pure: it decides from the caller and the conversation's
+// facts, which the relay takes from memory or, for a conversation not in memory (closed before a
+// restart), from the store. Callable from any thread.
+#include <string>
+
+#include "relay/peer.hpp"
+
+namespace tact::gateway {
+
+// What the rule needs to know of a conversation.
+struct ConversationFacts {
+  std::string id;
+  std::string channel;   // "ws" (a live chat) or "api" (events posted over HTTP by a host platform)
+  std::string customer;  // the customer's sub ("" for API conversations)
+  std::string agent;     // the assigned agent (or, for API conversations, the agent who opened it); "" while queued
+  bool open = true;
+};
+
+enum class Access {
+  read,        // GET its transcript (a customer gets their own, without coaching or whispers)
+  message,     // a WebSocket `message` frame into it
+  draft,       // a WebSocket `draft` frame
+  close,       // a WebSocket `close` frame
+  whisper,     // a supervisor's hint to the agent
+  post_event,  // POST /api/conversations/{id}/events
+};
+
+struct AccessDecision {
+  bool allowed = false;
+  int status = 200;   // the HTTP status of a refusal
+  std::string code;   // the protocol's error code of a refusal
+  std::string message;
+  explicit operator bool() const { return allowed; }
+};
+
+// `c` is null when no such conversation exists (in memory or stored). Posting an event to an
+// unknown id opens it (for an agent, supervisor or admin); nothing else may touch an unknown id,
+// and a refusal never tells whether a conversation the caller may not see exists.
+AccessDecision decide(const Identity& who, Access what, const std::string& id, const ConversationFacts* c);
+
+}  // namespace tact::gateway

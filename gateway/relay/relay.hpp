@@ -1,0 +1,120 @@
+#pragma once
+// The gateway's logic, without sockets: what each client frame does (coach it, store it, then
+// acknowledge and fan it out), the HTTP API's reads and events, the health timer, and the
+// rebuild of open conversations on start. Thread-safe: called from any connection's strand.
+// Threads: handle/connected/disconnected/post_event/list/transcript on io threads; tick() on the
+// background thread; the `after` of each stored write (ack and fan-out) on the store's writer
+// thread; set_rules() from rule administration (background thread). recover() before serving.
+#include <atomic>
+#include <map>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "relay/access.hpp"
+#include "relay/hub.hpp"
+#include "rules/rules_ref.hpp"
+#include "obs/metrics.hpp"
+#include "protocol/protocol.hpp"
+#include "rule_set.hpp"
+#include "store/store.hpp"
+
+namespace tact::gateway {
+
+struct EventResult {
+  int status = 200;
+  nlohmann::json body;
+};
+
+struct RelayLimits {
+  std::size_t max_message = 16384;         // told to clients in `hello`
+  std::size_t max_api_conversations = 1000;  // open API conversations one caller (sub) may have opened
+  std::size_t health_page = 200;           // health events per `health_page` frame (subscribe, sweep)
+};
+
+// Ids of the form c<digits> are the gateway's own (live chats); a host may not open one over HTTP.
+bool is_gateway_id(std::string_view id);
+
+class Relay {
+ public:
+  using Clock = std::function<std::int64_t()>;  // ms since the epoch
+  Relay(Hub& hub, Store& store, Metrics& metrics, RulesRef rules, Clock now_ms, RelayLimits limits = {});
+
+  // Re-applies every open conversation's stored messages. False with `error` on failure.
+  bool recover(std::string& error);
+
+  void connected(const std::shared_ptr<Peer>& peer);
+  void disconnected(const Peer* peer);
+  void handle(const std::shared_ptr<Peer>& peer, const ClientFrame& frame);
+  void refuse(Peer& peer, const FrameError& e);
+  // Health events for conversations whose customer waits (every few seconds).
+  void tick();
+
+  // POST /api/conversations/{id}/events. `name`: the author's display name ("" = the token's for
+  // an agent, the conversation's customer name for a customer). `done` runs once (from the
+  // store's thread when stored).
+  void post_event(const Identity& who, const std::string& conversation, coach::Role role, std::string text,
+                  std::int64_t at, std::string name, std::function<void(EventResult)> done);
+  // POST /api/conversations/{id}/close.
+  EventResult close_api(const Identity& who, const std::string& conversation);
+  nlohmann::json list(const Identity& who);
+  // The transcript, or the refusal (decide() in access.hpp). A customer gets their own chat
+  // without coaching or whispers.
+  EventResult transcript(const Identity& who, const std::string& id);
+  // The conversation as the one access rule sees it: from memory, else from the store (closed
+  // before a restart); null when there is none.
+  std::optional<ConversationFacts> facts(const std::string& id);
+
+  RulesRef rules() const;
+  // Makes `rules` live: every message from now on is coached by it (each message copies the
+  // pointer once, so it is coached by one set). Open conversations keep their state.
+  void set_rules(RulesRef rules);
+  std::size_t open_count() const { return hub_.open_conversations().size(); }
+
+ private:
+  struct Stored {
+    std::string conversation, id;
+    std::int64_t seq = 0;
+    Frame message, coach, health;  // health: null when score and reasons did not change
+  };
+  using AfterStore = std::function<void(std::error_code, const Stored&)>;
+  struct Applied {
+    enum What { queued, closed, duplicate } what = queued;
+    SentMessage earlier;  // for a duplicate: the message it repeats
+  };
+  // Coaches and queues the message under the conversation's lock; not when the conversation is
+  // closed or `client_id` repeats a message of the same author.
+  Applied apply(const ConversationView& view, const Identity& author, coach::Role role, std::string text, std::int64_t at,
+             std::string client_id, AfterStore after);
+  void on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  void on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  void on_close(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  void on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  void on_subscribe(const std::shared_ptr<Peer>& peer);
+  // The open conversation `id` if `who` may write to it; otherwise refuses and returns null.
+  std::optional<ConversationView> writable(Peer& peer, Access what, const std::string& id, const nlohmann::json& ref);
+  // Marks it closed, stores that, and tells everyone in it.
+  void close_conversation(const ConversationView& view, const std::string& by);
+  void announce_assignment(const std::string& conversation, const std::string& agent);
+  std::string next_conversation_id();
+
+  Hub& hub_;
+  Store& store_;
+  Metrics& metrics_;
+  mutable std::mutex rules_mutex_;
+  RulesRef rules_;
+  Clock now_;
+  RelayLimits limits_;
+  std::atomic<std::int64_t> next_id_{1};
+  std::mutex api_mutex_;
+  std::map<std::string, std::size_t> api_open_;        // sub -> open API conversations it opened
+  std::map<std::string, std::string> api_opener_;      // open API conversation -> who opened it
+};
+
+}  // namespace tact::gateway

@@ -1,0 +1,201 @@
+// The HTTP API's side of the relay, the health timer, and the rebuild on start.
+#include <climits>
+
+#include "protocol/coach_frames.hpp"
+#include "json_io.hpp"
+#include "obs/log.hpp"
+#include "relay/relay.hpp"
+
+namespace tact::gateway {
+
+using nlohmann::json;
+
+namespace {
+
+EventResult refusal(const AccessDecision& d) { return {d.status, {{"error", d.code}, {"message", d.message}}}; }
+
+// c<digits> ids are allocated by the gateway; one of up to 18 digits fits the counter.
+std::optional<std::int64_t> gateway_number(const std::string& id) {
+  if (!is_gateway_id(id) || id.size() > 19) return std::nullopt;
+  return std::stoll(id.substr(1));
+}
+
+}  // namespace
+
+void Relay::set_rules(RulesRef rules) {
+  std::lock_guard lock(rules_mutex_);
+  rules_ = std::move(rules);
+}
+
+bool Relay::recover(std::string& error) {
+  const auto rules = this->rules();
+  std::int64_t max_id = 0;
+  std::size_t conversations = 0, messages = 0;
+  for (const auto& c : store_.conversations(false)) {
+    if (auto n = gateway_number(c.id); n && *n < INT64_MAX) max_id = std::max(max_id, *n);
+    if (c.closed_at) continue;
+    if (c.channel == "api" && !c.agent.empty()) {
+      api_open_[c.agent]++;  // who opened it, as far as the store knows (an agent; staff openers are not kept)
+      api_opener_[c.id] = c.agent;
+    }
+    auto live = std::make_shared<LiveConversation>(c.id, c.channel, c.customer, c.customer_name);
+    for (const auto& m : store_.messages(c.id)) {
+      auto role = coach::parse_role(m.role);
+      if (!role) {
+        error = "message " + m.id + " has an unknown role \"" + m.role + "\"";
+        return false;
+      }
+      live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id});
+      live->seq = m.seq;
+      live->remember_sent({m.author, m.client_id, m.id, m.seq, true});  // for a client's resend after the restart
+      ++messages;
+    }
+    live->whispers = static_cast<std::int64_t>(store_.whispers(c.id).size());
+    live->last_health = live->coach.snapshot(*rules.set, now_()).health;
+    hub_.restore(std::move(live), c.agent);
+    ++conversations;
+  }
+  next_id_ = max_id + 1;
+  log_event("recovered", {{"open_conversations", conversations}, {"messages", messages}});
+  return true;
+}
+
+void Relay::tick() {
+  if (!hub_.has_supervisors()) return;
+  const auto rules = this->rules();
+  const auto now = now_();
+  std::vector<std::string> events;
+  for (const auto& v : hub_.open_conversations()) {
+    std::lock_guard lock(v.live->mutex);
+    const auto snap = v.live->coach.snapshot(*rules.set, now);
+    if (snap.waiting_ms <= 0 && snap.health == v.live->last_health) continue;
+    v.live->last_health = snap.health;
+    events.push_back(health_event(v.live->id, snap, v.agent, true));
+  }
+  for (auto& page : health_pages(events, limits_.health_page)) hub_.send_to_subscribed(page);
+}
+
+void Relay::post_event(const Identity& who, const std::string& conversation, coach::Role role, std::string text,
+                       std::int64_t at, std::string name, std::function<void(EventResult)> done) {
+  auto known = facts(conversation);
+  if (auto d = decide(who, Access::post_event, conversation, known ? &*known : nullptr); !d) return done(refusal(d));
+  auto view = hub_.find(conversation);
+  if (!view && known) return done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
+  if (!view) {
+    if (is_gateway_id(conversation))
+      return done({400, {{"error", "bad_field"},
+                         {"message", "ids of the form c<digits> are the gateway's own live chats; open yours under another id"}}});
+    {
+      std::lock_guard lock(api_mutex_);
+      if (api_open_[who.sub] >= limits_.max_api_conversations)
+        return done({429, {{"error", "too_many_conversations"},
+                           {"message", "you have " + std::to_string(limits_.max_api_conversations) +
+                                           " open API conversations (--max-api-conversations); close some first"}}});
+    }
+    const std::string agent = who.role == UserRole::agent ? who.sub : "";  // the agent who opens it owns it
+    const std::string customer_name = role == coach::Role::customer ? name : "";
+    auto [registered, created] =
+        hub_.restore(std::make_shared<LiveConversation>(conversation, "api", "", customer_name), agent);
+    view = registered;
+    if (created) {
+      {
+        std::lock_guard lock(api_mutex_);
+        api_open_[who.sub]++;
+        api_opener_[conversation] = who.sub;
+      }
+      store_.open_conversation({conversation, "", customer_name, agent, "api", at, std::nullopt}, [conversation](std::error_code ec) {
+        if (ec) log_event("store_failed", {{"what", "open"}, {"conversation", conversation}});
+      });
+      log_event("conversation_opened", {{"conversation", conversation}, {"channel", "api"}});
+    } else {
+      // Another call opened it first, maybe for someone else: the rule again, on what is there.
+      const ConversationFacts now_known{conversation, view->live->channel, view->live->customer, view->agent, view->open};
+      if (auto d = decide(who, Access::post_event, conversation, &now_known); !d) return done(refusal(d));
+    }
+  }
+  if (!view->open) return done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
+  // The author as the transcript shows it: the customer's name for the customer's side, never
+  // the caller's (a host platform posts both sides with one token).
+  Identity author = who;
+  if (role == coach::Role::customer) {
+    author = {UserRole::customer, who.sub, name.empty() ? view->live->customer_name : name};
+  } else if (!name.empty()) {
+    author.name = name;
+  }
+  auto after = [this, done, role](std::error_code ec, const Stored& s) {
+    if (ec) return done({503, {{"error", "store_failed"}, {"message", "the event could not be stored; send it again"}}});
+    metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
+    const std::string& conv = s.conversation;
+    std::vector<Delivery> frames{{s.message, to_staff}, {s.coach, to_staff}};
+    if (s.health) frames.push_back({s.health, to_supervisors});
+    hub_.deliver(conv, frames, nullptr);
+    json body = json::parse(*s.coach, nullptr, false);  // the coach event as stored: without "type"
+    if (!body.is_object()) body = json::object();
+    body.erase("type");
+    body["id"] = s.id;
+    body["seq"] = s.seq;
+    done({200, std::move(body)});
+  };
+  if (apply(*view, author, role, std::move(text), at, "", std::move(after)).what == Applied::closed)
+    done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
+}
+
+EventResult Relay::close_api(const Identity& who, const std::string& conversation) {
+  auto known = facts(conversation);
+  if (auto d = decide(who, Access::close, conversation, known ? &*known : nullptr); !d) return refusal(d);
+  auto view = hub_.find(conversation);
+  if (!view) return {409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}};
+  close_conversation(*view, who.sub);
+  return {200, {{"id", conversation}, {"open", false}}};
+}
+
+json Relay::list(const Identity& who) {
+  const auto rules = this->rules();
+  const auto now = now_();
+  json out = json::array();
+  for (const auto& c : store_.conversations(false)) {
+    auto view = hub_.find(c.id);
+    const ConversationFacts f = view ? ConversationFacts{c.id, view->live->channel, view->live->customer, view->agent, view->open}
+                                     : ConversationFacts{c.id, c.channel, c.customer, c.agent, !c.closed_at};
+    if (!decide(who, Access::read, c.id, &f)) continue;
+    json row{{"id", c.id}, {"customer", c.customer_name}, {"agent", f.agent}, {"open", f.open}};
+    if (view && view->open && who.role != UserRole::customer) {
+      std::lock_guard lock(view->live->mutex);
+      const auto snap = view->live->coach.snapshot(*rules.set, now);
+      row["messages"] = view->live->seq;
+      row["score"] = snap.health.score;
+      row["reasons"] = snap.health.reasons;
+      row["waiting_ms"] = snap.waiting_ms;
+      row["trend"] = snap.trend;
+    }
+    out.push_back(std::move(row));
+  }
+  return json{{"conversations", std::move(out)}};
+}
+
+EventResult Relay::transcript(const Identity& who, const std::string& id) {
+  auto known = facts(id);
+  if (auto d = decide(who, Access::read, id, known ? &*known : nullptr); !d) return refusal(d);
+  auto c = store_.conversation(id);
+  if (!c) return {404, {{"error", "not_found"}, {"message", "conversation \"" + id + "\" is not stored yet; try again"}}};
+  const bool customer = who.role == UserRole::customer;  // their own chat, as they saw it
+  json messages = json::array();
+  for (const auto& m : store_.messages(id)) {
+    json row{{"id", m.id}, {"seq", m.seq}, {"role", m.role}, {"from", m.author_name}, {"text", m.text}, {"at", m.at}};
+    if (!customer) {
+      auto coach = json::parse(m.coach_json, nullptr, false);
+      row["coach"] = coach.is_discarded() ? json(nullptr) : coach;
+    }
+    messages.push_back(std::move(row));
+  }
+  json out{{"id", id}, {"customer", c->customer_name}, {"agent", known->agent}, {"open", known->open}, {"messages", std::move(messages)}};
+  if (!customer) {
+    json whispers = json::array();
+    for (const auto& w : store_.whispers(id))
+      whispers.push_back(json{{"id", w.id}, {"from", w.author_name}, {"text", w.text}, {"at", w.at}});
+    out["whispers"] = std::move(whispers);
+  }
+  return {200, std::move(out)};
+}
+
+}  // namespace tact::gateway

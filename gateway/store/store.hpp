@@ -1,0 +1,114 @@
+#pragma once
+// What the gateway keeps: conversations, their messages with the coach output and the rule
+// version that coached each, and whispers. Writes are queued and stored in call order; each
+// write's `done` runs once it is committed (or failed), on the store's writer thread, in order.
+// Reads see every write whose `done` has run. A failed write's error_code is a StoreError
+// (store_error.hpp): disk full, constraint, corrupt, busy, io.
+// Threads: writes are queued from any thread; `done` runs on the writer thread, so whatever it
+// calls (the relay's acknowledgements and fan-out) runs there too. Reads are synchronous on the
+// caller's thread (their own connection).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace tact::gateway {
+
+struct ConversationRecord {
+  std::string id;
+  std::string customer;       // the customer's sub ("" for API conversations)
+  std::string customer_name;
+  std::string agent;          // the assigned agent's sub, "" while queued
+  std::string channel;        // "ws" or "api"
+  std::int64_t opened_at = 0;
+  std::optional<std::int64_t> closed_at;
+};
+
+struct MessageRecord {
+  std::string conversation;
+  std::string id;
+  std::int64_t seq = 0;
+  std::string role;         // customer or agent
+  std::string author;       // sub
+  std::string author_name;
+  std::string text;
+  std::int64_t at = 0;
+  std::string client_id;
+  std::string coach_json;   // the coach event as sent, without "type"
+  std::string rules_version;
+};
+
+struct WhisperRecord {
+  std::string conversation;
+  std::string id;
+  std::string author;
+  std::string author_name;
+  std::string text;
+  std::int64_t at = 0;
+};
+
+// A rule set version (issue 7): the whole pack as published, who published it, and from which
+// version. `version` counts from 1; `rules_version` is "<pack name>@<12 hex>" as coach events name it.
+struct RuleVersionRecord {
+  std::int64_t version = 0;
+  std::string rules_version;
+  std::string pack_json;
+  std::string author;  // sub
+  std::string author_name;
+  std::int64_t at = 0;
+  std::string message;
+  std::optional<std::int64_t> parent;  // the live version it replaced
+};
+
+// One change of the live rules: "seed", "publish" or "rollback".
+struct RuleAuditRecord {
+  std::int64_t at = 0;
+  std::string who;  // sub
+  std::string who_name;
+  std::string action;
+  std::int64_t version = 0;                  // live afterwards
+  std::optional<std::int64_t> from_version;  // live before
+  std::string message;
+};
+
+using StoreDone = std::function<void(std::error_code)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual void open_conversation(ConversationRecord c, StoreDone done) = 0;
+  virtual void assign(std::string conversation, std::string agent, StoreDone done) = 0;
+  virtual void close_conversation(std::string conversation, std::int64_t at, StoreDone done) = 0;
+  virtual void append_message(MessageRecord m, StoreDone done) = 0;
+  virtual void append_whisper(WhisperRecord w, StoreDone done) = 0;
+
+  virtual std::vector<ConversationRecord> conversations(bool open_only) = 0;
+  virtual std::optional<ConversationRecord> conversation(const std::string& id) = 0;
+  virtual std::vector<MessageRecord> messages(const std::string& conversation) = 0;  // by seq
+  virtual std::vector<WhisperRecord> whispers(const std::string& conversation) = 0;
+
+  // Blocks until every write queued so far is done.
+  virtual void flush() = 0;
+
+  // Rule versions. A store without them (a test double) refuses writes and has none.
+  // add_rule_version stores `v`, makes it live and appends `audit`, in one transaction;
+  // set_live_rules makes a stored version live and appends `audit`.
+  virtual void add_rule_version(RuleVersionRecord v, RuleAuditRecord audit, StoreDone done);
+  virtual void set_live_rules(std::int64_t version, RuleAuditRecord audit, StoreDone done);
+  virtual std::vector<RuleVersionRecord> rule_versions(bool with_packs);  // oldest first
+  virtual std::optional<RuleVersionRecord> rule_version(std::int64_t version);
+  virtual std::optional<std::int64_t> live_rules();
+  virtual std::vector<RuleAuditRecord> rule_audit();  // oldest first
+  // The most recent messages of all conversations (by time), oldest first.
+  virtual std::vector<MessageRecord> recent_messages(std::size_t limit);
+};
+
+struct Metrics;
+
+// SQLite in WAL mode at DIR/tact.db. Null, with the reason in `error`, when it cannot be opened.
+std::unique_ptr<Store> open_sqlite_store(const std::string& dir, Metrics* metrics, std::string& error);
+
+}  // namespace tact::gateway
