@@ -1,11 +1,13 @@
 // The supervisor dashboard: every live conversation, worst health first; an annotated
 // transcript of the one opened; whispers to its agent. Token: ?token=JWT (supervisor or admin).
 import { TactSocket, formatDuration, kindLabel, renderHighlighted, seqOf, tokenClaims } from './lib/client.js';
+import { isExpired, showSession } from './lib/session.js';
+import { DEFAULTS, alertsOf as alertsFor, passes, sortCards } from './lib/board.js';
+import { boardControls } from './lib/board-controls.js';
 
 const q = new URLSearchParams(location.search);
 const token = q.get('token') || q.get('supervisor');
 const server = q.get('server') || '';
-const LONG_WAIT_MS = Number(q.get('long_wait')) || 60000;
 const GOOD = new Set(['acknowledge', 'apology', 'ownership', 'empathy', 'solution', 'follow_up', 'feedback_request', 'personalization']);
 const BAD = new Set(['blame', 'excuse', 'non_apology', 'dismissive', 'negative_tone', 'escalation']);
 const CUSTOMER = new Set(['complaint', 'frustration', 'escalation', 'gratitude', 'resolved']);
@@ -15,11 +17,19 @@ const cardsEl = $('cards');
 const convs = new Map(); // id -> conversation state
 let selected = null;
 let socket = null;
+let seen = 0;
+let lastKey = '';
+const settings = boardControls(DEFAULTS, () => render());
 
 function h(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function dirAuto(e) {
+  e.dir = 'auto';
   return e;
 }
 
@@ -29,7 +39,7 @@ function conv(id) {
     c = {
       id, customer: '', agent: '', open: true, score: null, reasons: [], sentiment: [], trend: '',
       waitingSince: null, escalated: false, blamed: false, messages: new Map(), coach: new Map(),
-      whispers: new Map(), loaded: false, loading: null, alertKey: '',
+      whispers: new Map(), loaded: false, loading: null, alertKey: '', seen: seen++,
     };
     convs.set(id, c);
   }
@@ -46,12 +56,14 @@ function waitingMs(c) {
 }
 
 function alertsOf(c) {
-  const out = [];
-  if (c.escalated) out.push({ kind: 'escalation', text: 'Escalation' });
-  if (c.blamed) out.push({ kind: 'blame', text: 'Blame' });
-  const w = waitingMs(c);
-  if (w >= LONG_WAIT_MS) out.push({ kind: 'wait', text: `Long wait ${formatDuration(w)}` });
-  return out;
+  return alertsFor(c, waitingMs(c), settings);
+}
+
+// A new waiting start only when it moved by more than 2 s: the health events' waiting_ms
+// arrive with network jitter, which must not reorder the board.
+function setWaiting(c, ms) {
+  const since = Date.now() - ms;
+  if (c.waitingSince === null || Math.abs(since - c.waitingSince) > 2000) c.waitingSince = since;
 }
 
 // --- applying what the gateway says ---------------------------------------------------------
@@ -69,7 +81,8 @@ function applyCoach(c, coach, live) {
       if (coach.details?.name && !c.customer) c.customer = coach.details.name;
       if (live) {
         const waiting = coach.waiting_ms ?? 0;
-        c.waitingSince = coach.role === 'customer' || waiting > 0 ? Date.now() - waiting : null;
+        if (coach.role === 'customer' || waiting > 0) setWaiting(c, waiting);
+        else c.waitingSince = null;
       }
     }
   }
@@ -85,7 +98,7 @@ function applyHealth(c, f) {
   if (f.agent) c.agent = f.agent;
   if (f.open === false) c.open = false;
   const w = f.waiting_ms ?? 0;
-  if (w > 0 && f.open !== false) c.waitingSince = Date.now() - w;
+  if (w > 0 && f.open !== false) setWaiting(c, w);
   else if (c.lastRole !== 'customer' || f.open === false) c.waitingSince = null;
   if ((c.reasons ?? []).some((r) => /blam/i.test(r.text ?? ''))) c.blamed = true;
   if ((c.reasons ?? []).some((r) => /escalat/i.test(r.text ?? ''))) c.escalated = true;
@@ -184,7 +197,7 @@ async function refreshList() {
       if (typeof row.score === 'number') c.score = row.score;
       if (row.reasons) c.reasons = row.reasons;
       if (row.trend !== undefined) c.trend = row.trend;
-      if (row.waiting_ms > 0) c.waitingSince = Date.now() - row.waiting_ms;
+      if (row.waiting_ms > 0) setWaiting(c, row.waiting_ms);
       if (!c.loaded) load(row.id);
     }
   } catch (e) {
@@ -243,14 +256,10 @@ function card(c) {
   b.setAttribute('aria-expanded', String(selected === c.id));
   b.setAttribute('aria-controls', 'detail');
   const name = c.customer || 'Customer';
-  b.setAttribute(
-    'aria-label',
-    `${name}, score ${c.score ?? 'not yet'}${alerts.length ? ', alerts: ' + alerts.map((a) => a.text).join(', ') : ''}. Open the transcript.`,
-  );
   const who = h('div');
-  who.append(h('div', 'name', name), h('div', 'agent', `${c.id} · agent ${c.agent || 'unassigned'}`));
-  const score = h('span', `score ${level(c.score)}`, c.score ?? '–');
-  score.setAttribute('aria-hidden', 'true');
+  who.append(dirAuto(h('div', 'name', name)), h('div', 'agent', `${c.id} · agent ${c.agent || 'unassigned'}`));
+  const score = h('span', `score ${level(c.score)}`);
+  score.append(h('span', 'visually-hidden', 'health '), String(c.score ?? '–'));
   b.append(who, score);
   if (alerts.length) {
     const al = h('div', 'alerts');
@@ -272,30 +281,43 @@ function card(c) {
   const vitals = h('div', 'vitals');
   vitals.append(sparkline(c), h('span', '', trendWord(c.trend)));
   const w = waitingMs(c);
-  const timer = h('span', `wait-timer${w >= LONG_WAIT_MS ? ' long' : ''}`, c.waitingSince === null ? 'answered' : `waiting ${formatDuration(w)}`);
+  const timer = h('span', `wait-timer${w >= settings.alertWaitS * 1000 ? ' long' : ''}`, c.waitingSince === null ? 'answered' : `waiting ${formatDuration(w)}`);
   timer.setAttribute('role', 'timer');
   vitals.append(timer);
   b.append(vitals);
+  b.append(h('span', 'visually-hidden', ' Open the transcript.'));
   b.addEventListener('click', () => openDetail(c.id));
   li.append(b);
   return li;
 }
 
+function live() {
+  return [...convs.values()].filter((c) => c.open || c.id === selected);
+}
+
 function sorted() {
-  return [...convs.values()]
-    .filter((c) => c.open || c.id === selected)
-    .sort((a, b) => (a.score ?? 101) - (b.score ?? 101) || waitingMs(b) - waitingMs(a) || a.id.localeCompare(b.id));
+  return sortCards(live().filter((c) => passes(c, settings, waitingMs(c)) || c.id === selected), settings.sort);
 }
 
 function render() {
   const focusedConv = document.activeElement?.closest?.('.card')?.dataset.conversation;
+  const all = live();
   const list = sorted();
-  cardsEl.textContent = '';
-  for (const c of list) cardsEl.append(card(c));
-  if (focusedConv) cardsEl.querySelector(`.card[data-conversation="${CSS.escape(focusedConv)}"] button`)?.focus();
+  settings.agents(all.map((c) => c.agent).filter(Boolean));
+  // Rebuilt only when something a card shows changed: a card under the pointer stays put.
+  const key = JSON.stringify([selected, settings.alertScore, settings.alertWaitS, list.map((c) => [c.id, c.customer, c.agent, c.score, c.reasons,
+    c.trend, c.escalated, c.waitingSince === null, alertsOf(c).map((x) => x.kind), c.sentiment.slice(-12)])]);
+  if (key !== lastKey) {
+    lastKey = key;
+    cardsEl.textContent = '';
+    for (const c of list) cardsEl.append(card(c));
+    if (focusedConv) cardsEl.querySelector(`.card[data-conversation="${CSS.escape(focusedConv)}"] button`)?.focus();
+  }
   $('empty').hidden = list.length > 0;
-  const alerting = list.filter((c) => alertsOf(c).length).length;
-  $('summary').textContent = `${list.length} live · ${alerting} need${alerting === 1 ? 's' : ''} attention`;
+  $('empty').textContent = all.length ? 'No conversation matches the filters.' : 'No live conversation right now.';
+  const alerting = all.filter((c) => alertsOf(c).length).length;
+  const shown = list.length === all.length ? '' : ` · ${list.length} shown`;
+  $('summary').textContent = `${all.length} live${shown} · ${alerting} need${alerting === 1 ? 's' : ''} attention`;
 }
 
 function openDetail(id) {
@@ -343,18 +365,18 @@ function renderDetail() {
   ].sort((a, b) => a.at - b.at || a.order - b.order || (a.m?.seq ?? 0) - (b.m?.seq ?? 0));
   for (const it of items) {
     if (it.w) {
-      const li = h('li', 'msg whisper');
-      li.append(h('div', 'meta', `Whisper from ${it.w.from || 'supervisor'} · ${new Date(it.w.at).toLocaleTimeString()}`), h('p', 'text', it.w.text));
+      const li = h('div', 'msg whisper');
+      li.append(h('div', 'meta', `Whisper from ${it.w.from || 'supervisor'} · ${new Date(it.w.at).toLocaleTimeString()}`), dirAuto(h('p', 'text', it.w.text)));
       list.append(li);
       continue;
     }
     const m = it.m;
     const coach = c.coach.get(m.seq) ?? m.coach ?? null;
     const flags = coach?.flags ?? [];
-    const li = h('li', `msg ${m.role}${flags.length ? ' has-flags' : ''}`);
+    const li = h('div', `msg ${m.role}${flags.length ? ' has-flags' : ''}`);
     li.dataset.seq = m.seq;
     li.append(h('div', 'meta', `${m.role === 'agent' ? 'Agent' : 'Customer'} ${m.from || ''} · ${new Date(m.at).toLocaleTimeString()}`));
-    const text = h('p', 'text');
+    const text = dirAuto(h('p', 'text'));
     const spans = [...(coach?.spans ?? []).filter((s) => !BAD.has(s.act) || m.role === 'customer'), ...flags.filter((f) => typeof f.begin === 'number')];
     renderHighlighted(text, m.text ?? '', spans, markFor(m.role));
     li.append(text);
@@ -372,13 +394,17 @@ function renderDetail() {
   $('whisper-form').hidden = !c.open;
 }
 
-$('detail-close').addEventListener('click', () => {
+function closeDetail() {
   const id = selected;
   selected = null;
   $('detail').hidden = true;
   if (id && convs.get(id) && !convs.get(id).open) convs.delete(id);
   render();
   if (id) cardsEl.querySelector(`.card[data-conversation="${CSS.escape(id)}"] button`)?.focus();
+}
+$('detail-close').addEventListener('click', closeDetail);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && selected && !e.defaultPrevented) closeDetail();
 });
 
 $('whisper-form').addEventListener('submit', (e) => {
@@ -408,13 +434,17 @@ const claims = token ? tokenClaims(token) : null;
 if (!claims || !['supervisor', 'admin'].includes(claims.role)) {
   tell('This dashboard needs a supervisor token: supervisor.html?token=… (the link that `tact serve` prints, or `tact token --role supervisor --sub sam --name Sam`).');
   $('summary').textContent = 'not signed in';
+} else if (isExpired(claims)) {
+  showSession('expired', claims, $('who'));
+  $('summary').textContent = 'session expired';
 } else {
-  $('who').textContent = `signed in as ${claims.name || claims.sub}`;
+  showSession('connecting', claims, $('who'));
   socket = new TactSocket(server, token);
   socket.addEventListener('frame', (e) => frame(e.detail));
   socket.addEventListener('status', (e) => {
-    if (e.detail === 'refused') $('summary').textContent = 'the gateway refused the token';
-    else if (e.detail === 'connecting') $('summary').textContent = 'connecting…';
+    showSession(e.detail, claims, $('who'));
+    const words = { refused: 'the server refused the token', expired: 'session expired', offline: 'offline — reconnecting…', connecting: 'connecting…' };
+    if (words[e.detail]) $('summary').textContent = words[e.detail];
   });
   socket.connect();
   setInterval(() => {
@@ -425,12 +455,13 @@ if (!claims || !['supervisor', 'admin'].includes(claims.role)) {
       const t = card.querySelector('.wait-timer');
       const w = waitingMs(c);
       if (c.waitingSince !== null) t.textContent = `waiting ${formatDuration(w)}`;
-      const long = w >= LONG_WAIT_MS;
+      const long = w >= settings.alertWaitS * 1000;
       t.classList.toggle('long', long);
       const hasWaitAlert = Boolean(card.querySelector('[data-alert="wait"]'));
-      if (long !== hasWaitAlert) render();
-      else if (long) card.querySelector('[data-alert="wait"]').textContent = `Long wait ${formatDuration(w)}`;
+      if (long !== hasWaitAlert) return render();
     }
+    // A waiting filter lets a conversation in once it has waited long enough.
+    if (settings.waitingOverS > 0 && sorted().length !== cardsEl.childElementCount) render();
   }, 1000);
   window.tactDashboard = { convs, socket };
 }
