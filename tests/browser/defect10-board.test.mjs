@@ -63,14 +63,14 @@ test('escalated first, few alerts, a stable order, filters and Escape', async ()
   await board.selectOption('#filter-agent', flo.agent);
   const mine = (await order(board)).length;
   assert.ok(mine >= 1 && mine < 6, `the agent filter keeps ${flo.agent}'s conversations`);
-  await board.check('#filter-escalated');
-  await waitUntil(async () => JSON.stringify(await order(board)) === JSON.stringify([flo.id]), 'only the escalated one');
   await board.screenshot({ path: join(screenshotDir, 'dashboard-filters.png') });
   keepScreenshot('dashboard-filters.png');
   await board.setViewportSize({ width: 390, height: 844 });
   await board.screenshot({ path: join(screenshotDir, 'dashboard-filters-390.png'), fullPage: true });
   keepScreenshot('dashboard-filters-390.png');
   await board.setViewportSize({ width: 1360, height: 860 });
+  await board.check('#filter-escalated');
+  await waitUntil(async () => JSON.stringify(await order(board)) === JSON.stringify([flo.id]), 'only the escalated one');
   await board.uncheck('#filter-escalated');
   await board.selectOption('#filter-agent', '');
 

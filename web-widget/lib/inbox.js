@@ -132,7 +132,7 @@ export class Inbox extends EventTarget {
   _wait(w, it) {
     const ms = it.waitingSince === null ? null : Date.now() - it.waitingSince;
     w.hidden = ms === null;
-    w.textContent = ms === null ? '' : `⏱ ${formatDuration(ms)}`;
+    w.textContent = ms === null ? '' : `waiting ${formatDuration(ms)}`;
     w.dataset.level = ms === null ? '' : ms >= WAIT_LATE_MS ? 'late' : ms >= WAIT_WARN_MS ? 'warn' : '';
   }
 
