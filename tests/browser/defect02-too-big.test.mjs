@@ -7,7 +7,7 @@
 // dropped right after sending it).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { serverAndBrowser } from './harness.mjs';
+import { startServer, serverAndBrowser } from './harness.mjs';
 import { TIMEOUT, agentPage, customer } from './people.mjs';
 
 const env = serverAndBrowser();
@@ -60,4 +60,49 @@ test('a frame the server refuses as too big is reported and never sent again', a
   await page.fill('#customer-composer', 'Sorry, the short version: my parcel is late.');
   await page.press('#customer-composer', 'Enter');
   await page.locator('#customer-pane .bubble.mine:not(.pending)', { hasText: 'short version' }).waitFor(TIMEOUT);
+});
+
+test("the composer takes the server's limit from hello's max_message", async () => {
+  const page = await env.browser.context.newPage();
+  // The server's hello, with a 2 KiB limit added on the way.
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      const f = JSON.parse(String(m));
+      if (f.type === 'hello') f.max_message = 2048;
+      ws.send(JSON.stringify(f));
+    });
+  });
+  const seen = countBigFrames(page);
+  await page.goto(`${env.server.base}/agent.html?token=${env.server.token('agent', 'cleo', 'Cleo')}`);
+  await page.locator('tact-coach .status[data-status="open"]').waitFor(TIMEOUT);
+  const gus = await customer(env, 'gus', 'Gus');
+  await gus.say('My order #7777 never arrived');
+  await page.locator('.bubble.theirs', { hasText: '#7777' }).waitFor(TIMEOUT);
+  await page.fill('#agent-composer', 'y'.repeat(3000));
+  await page.locator('.limit.over', { hasText: /too long/i }).waitFor(TIMEOUT);
+  assert.ok(await page.locator('#agent-pane .composer button').isDisabled(), 'Send is off');
+  await page.fill('#agent-composer', 'y'.repeat(1900));
+  await page.locator('.limit:not(.over)', { hasText: /bytes left/ }).waitFor(TIMEOUT);
+  assert.equal(seen.big, 0);
+  await page.close();
+});
+
+test("a real server's max_message (needs server feature a) sets the limit", async (t) => {
+  const small = await startServer({ extra: ['--max-message', '4096'] });
+  try {
+    const page = await env.browser.context.newPage();
+    const hello = new Promise((resolve) => page.on('websocket', (ws) => ws.on('framereceived', (f) => {
+      const m = JSON.parse(String(f.payload));
+      if (m.type === 'hello') resolve(m);
+    })));
+    await page.goto(`${small.base}/agent.html?token=${small.token('agent', 'dee', 'Dee')}`);
+    const h = await hello;
+    if (h.max_message === undefined) return t.skip('the server does not send max_message yet');
+    assert.equal(h.max_message, 4096);
+    assert.equal(await page.evaluate(() => document.querySelector('tact-coach').socket.maxMessage), 4096);
+    await page.close();
+  } finally {
+    await small.stop();
+  }
 });
