@@ -19,6 +19,7 @@ let selected = null;
 let socket = null;
 let seen = 0;
 let lastKey = '';
+let lastDetailKey = '';
 const settings = boardControls(DEFAULTS, () => render());
 
 function h(tag, cls, text) {
@@ -38,7 +39,7 @@ function conv(id) {
   if (!c) {
     c = {
       id, customer: '', agent: '', open: true, score: null, reasons: [], sentiment: [], trend: '',
-      waitingSince: null, escalated: false, blamed: false, messages: new Map(), coach: new Map(),
+      waitingSince: null, escalated: false, messages: new Map(), coach: new Map(),
       whispers: new Map(), loaded: false, loading: null, alertKey: '', seen: seen++,
     };
     convs.set(id, c);
@@ -88,7 +89,6 @@ function applyCoach(c, coach, live) {
   }
   if (coach.role === 'customer' && typeof coach.sentiment === 'number') c.sentiment.push({ seq, v: coach.sentiment });
   if (coach.role === 'customer' && (coach.acts ?? []).includes('escalation')) c.escalated = true;
-  if ((coach.flags ?? []).some((f) => f.kind === 'blame') || (coach.acts ?? []).includes('blame')) c.blamed = true;
 }
 
 function applyHealth(c, f) {
@@ -100,7 +100,6 @@ function applyHealth(c, f) {
   const w = f.waiting_ms ?? 0;
   if (w > 0 && f.open !== false) setWaiting(c, w);
   else if (c.lastRole !== 'customer' || f.open === false) c.waitingSince = null;
-  if ((c.reasons ?? []).some((r) => /blam/i.test(r.text ?? ''))) c.blamed = true;
   if ((c.reasons ?? []).some((r) => /escalat/i.test(r.text ?? ''))) c.escalated = true;
 }
 
@@ -326,7 +325,7 @@ function openDetail(id) {
   render();
   renderDetail();
   if (!conv(id).loaded) load(id);
-  $('detail-title').focus?.();
+  $('detail-close').focus();
 }
 
 function markFor(role) {
@@ -356,7 +355,13 @@ function renderDetail() {
     li.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), r.text ?? '');
     reasons.append(li);
   }
+  $('whisper-form').hidden = !c.open;
   const list = $('detail-transcript');
+  // The transcript is rebuilt only when it changed (not on every health tick): a supervisor
+  // selecting text in it keeps the selection.
+  const key = `${c.id}/${c.messages.size}/${c.whispers.size}/${c.coach.size}`;
+  if (key === lastDetailKey) return;
+  lastDetailKey = key;
   const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
   list.textContent = '';
   const items = [
@@ -391,7 +396,6 @@ function renderDetail() {
     list.append(li);
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
-  $('whisper-form').hidden = !c.open;
 }
 
 function closeDetail() {
