@@ -54,6 +54,10 @@ test('a stopped server reads "offline, reconnecting", not "refused"', async () =
   const sup = await browser.context.newPage();
   await sup.goto(`${server.base}/supervisor.html?token=${server.token('supervisor', 'sam', 'Sam')}`);
   await sup.locator('#summary', { hasText: 'live' }).waitFor(TIMEOUT);
+  const chat = await browser.context.newPage();
+  await chat.goto(`${server.base}/?customer=${server.token('customer', 'kim', 'Kim')}`);
+  await chat.locator('#customer-composer').waitFor(TIMEOUT);
+  await chat.waitForTimeout(300);
   const admin = await browser.context.newPage();
   await admin.goto(`${server.base}/admin.html?token=${server.token('admin', 'ada', 'Ada')}`);
   await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
@@ -64,6 +68,7 @@ test('a stopped server reads "offline, reconnecting", not "refused"', async () =
   assert.doesNotMatch(await agent.locator('body').innerText(), /not signed in/i);
   await sup.locator('#summary', { hasText: /offline/i }).waitFor(TIMEOUT);
   assert.doesNotMatch(await sup.locator('body').innerText(), /refused/i);
+  await chat.locator('.chat-status', { hasText: /offline/i }).waitFor(TIMEOUT);
   // The admin edits a rule: the check cannot reach the server and says so.
   await admin.fill('#f-description', 'edited while the server is down');
   await admin.locator('#status', { hasText: /offline/i }).waitFor(TIMEOUT);

@@ -58,6 +58,7 @@ test('the diff, the phrase helper, and preview chips by meaning with clean sampl
   await admin.click('#add-phrases');
   assert.match(await admin.inputValue('#f-patterns'), /\\b\(\?:zebra\|billing\\s\+issue\)\\b$/);
   await admin.locator('#diff .diff-changed', { hasText: RULE }).locator('li.ins', { hasText: 'zebra' }).waitFor(TIMEOUT);
+  await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT); // RE2 compiled the helper's pattern
 
   await admin.click('#preview-btn');
   await admin.locator('#preview .summary').waitFor(TIMEOUT);

@@ -1,6 +1,7 @@
 // The customer's chat window of the demo: one conversation, its transcript kept across a reload
 // (GET /api/conversations/{id} with the customer's own token), messages "sending…" until stored.
 import { TactSocket, clientId } from './client.js';
+import { el } from './dom.js';
 import { Transcript, composerRow } from './transcript.js';
 
 export class CustomerChat extends EventTarget {
@@ -13,7 +14,9 @@ export class CustomerChat extends EventTarget {
     const { row, area } = composerRow('customer-composer', 'Write to support…', (text) => this.send(text),
       (text) => this.socket.frameBytes({ type: 'message', text, client_id: 'c0000000000-000' }) - this.socket.maxMessage);
     this.area = area;
-    container.append(this.transcript.list, row);
+    this.status = el('p', { class: 'chat-status', role: 'status', 'aria-live': 'polite', hidden: true });
+    container.append(this.transcript.list, this.status, row);
+    this.socket.addEventListener('status', (e) => this.showStatus(e.detail));
     this.transcript.note('Say what went wrong — the agent on the right gets coached live.');
     this.socket.addEventListener('hello', (e) => {
       this.name = e.detail.name;
@@ -45,6 +48,16 @@ export class CustomerChat extends EventTarget {
       } else this.transcript.note(`Not sent: ${f.message ?? f.code}`);
     });
     this.socket.connect();
+  }
+
+  showStatus(status) {
+    const words = {
+      offline: 'Offline — reconnecting… what you write is kept and sent once the chat is back.',
+      refused: 'This chat link is not valid any more: open the chat again from the website.',
+      expired: 'This chat session expired: open the chat again from the website.',
+    }[status];
+    this.status.hidden = !words;
+    this.status.textContent = words ?? '';
   }
 
   show(m) {
