@@ -43,17 +43,17 @@ test("switching conversations keeps each one's half-typed reply", async () => {
   const eve = await customer(env, 'eve', 'Eve');
   await eve.say('The app logs me out every minute');
   const eves = await conversationOf(env, 'Eve');
-  await agent.locator(`.inbox button[data-conversation="${eves.id}"]`).click();
+  await agent.locator(`#agent-pane button[data-conversation="${eves.id}"]`).click();
   await agent.waitForFunction((id) => document.querySelector('tact-coach').conversationId === id, eves.id, TIMEOUT);
   assert.equal(await agent.inputValue('#agent-composer'), '', "Eve's reply starts empty");
   await agent.fill('#agent-composer', 'Eve, let me check your session');
   const dans = await conversationOf(env, 'Dan');
-  await agent.locator(`.inbox button[data-conversation="${dans.id}"]`).click();
+  await agent.locator(`#agent-pane button[data-conversation="${dans.id}"]`).click();
   assert.equal(await agent.inputValue('#agent-composer'), 'Dan, I see the double charge');
   // And after a reload, the reply typed is still there.
   await agent.reload();
   await agent.locator('tact-coach .status[data-status="open"]').waitFor(TIMEOUT);
-  await agent.locator(`.inbox button[data-conversation="${eves.id}"]`).click();
+  await agent.locator(`#agent-pane button[data-conversation="${eves.id}"]`).click();
   await agent.waitForFunction((id) => document.querySelector('tact-coach').conversationId === id, eves.id, TIMEOUT);
   assert.equal(await agent.inputValue('#agent-composer'), 'Eve, let me check your session');
 });

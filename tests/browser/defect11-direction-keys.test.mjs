@@ -10,6 +10,15 @@ import { serverAndBrowser } from './harness.mjs';
 import { TIMEOUT, agentPage, customer } from './people.mjs';
 
 const env = serverAndBrowser();
+
+// The direction of the element that holds the text node with `needle` (inside `locator`).
+function directionOf(locator, needle) {
+  return locator.first().evaluate((root, n) => {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) if (t.textContent.includes(n)) return getComputedStyle(t.parentElement).direction;
+    return 'not found';
+  }, needle);
+}
 const ARABIC = 'طلبي رقم 4411 لم يصل بعد!';
 
 test('Arabic reads right to left wherever it is shown', async () => {
@@ -18,17 +27,16 @@ test('Arabic reads right to left wherever it is shown', async () => {
   await board.goto(`${env.server.base}/supervisor.html?token=${env.server.token('supervisor', 'sam', 'Sam')}`);
   const sami = await customer(env, 'sami', 'سامي');
   await sami.say(ARABIC);
-  const text = agent.locator('.bubble.theirs .text', { hasText: '4411' });
-  await text.waitFor(TIMEOUT);
-  assert.equal(await text.evaluate((e) => getComputedStyle(e).direction), 'rtl', 'agent transcript');
-  const mine = sami.page.locator('#customer-pane .bubble.mine .text', { hasText: '4411' });
-  assert.equal(await mine.evaluate((e) => getComputedStyle(e).direction), 'rtl', 'customer transcript');
-  const name = agent.locator('.inbox .conv-name');
-  assert.equal(await name.first().evaluate((e) => getComputedStyle(e).direction), 'rtl', 'inbox name');
+  const bubble = agent.locator('.bubble.theirs', { hasText: '4411' });
+  await bubble.waitFor(TIMEOUT);
+  assert.equal(await directionOf(bubble, '4411'), 'rtl', 'agent transcript');
+  const mine = sami.page.locator('#customer-pane .bubble.mine', { hasText: '4411' });
+  assert.equal(await directionOf(mine, '4411'), 'rtl', 'customer transcript');
+  assert.equal(await directionOf(agent.locator('#agent-pane'), 'سامي'), 'rtl', "the customer's name in the conversation list");
   await board.locator('.card button').first().click(TIMEOUT);
-  const msg = board.locator('#detail-transcript .msg .text', { hasText: '4411' });
+  const msg = board.locator('#detail-transcript .msg', { hasText: '4411' });
   await msg.waitFor(TIMEOUT);
-  assert.equal(await msg.evaluate((e) => getComputedStyle(e).direction), 'rtl', 'supervisor transcript');
+  assert.equal(await directionOf(msg, '4411'), 'rtl', 'supervisor transcript');
   // The composer follows what is typed.
   assert.equal(await agent.getAttribute('#agent-composer', 'dir'), 'auto');
   await agent.close();
@@ -53,8 +61,9 @@ test('Option+1 (macOS: key "¡", code Digit1) inserts the first suggestion', asy
 test('the arrow keys move between conversations', async () => {
   const agent = await agentPage(env, 'cy', 'Cy');
   for (const n of ['kim', 'lou']) await (await customer(env, n, n)).say(`Order #${n} is late`);
-  await agent.waitForFunction(() => document.querySelectorAll('.inbox button').length === 2, null, TIMEOUT);
-  await agent.locator('.inbox button[tabindex="0"]').focus();
+  const entries = '#agent-pane button[data-conversation]'; // inbox rows (de50cd2: tabs)
+  await agent.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, entries, TIMEOUT);
+  await agent.locator(entries).first().focus();
   const before = await agent.evaluate(() => document.activeElement.dataset.conversation);
   await agent.keyboard.press('ArrowDown');
   const after = await agent.evaluate(() => document.activeElement.dataset.conversation);

@@ -56,7 +56,8 @@ export class AgentConsole {
   // The panel follows another conversation: the composer's reply stays with the one it was
   // typed in, and the new one's saved reply comes back.
   followed(id, previous) {
-    if (previous) this.drafts.set(previous, this.area.value);
+    void previous; // the composer's text belongs to composerFor, which was followed until now
+    if (this.composerFor) this.drafts.set(this.composerFor, this.area.value);
     this.composerFor = id;
     this.area.value = this.drafts.get(id);
     this.area.dispatchEvent(new Event('input', { bubbles: true }));
@@ -203,7 +204,7 @@ export class AgentConsole {
     }
     // A message posted through the HTTP API by this agent's platform may carry the caller's
     // name on the customer's side: the customer's name is shown instead.
-    const theirs = m.from && m.from !== this.myName ? m.from : this.inbox.nameOf(m.conversation);
+    const theirs = m.from && m.from !== this.myName ? m.from : this.inbox.items.get(m.conversation)?.name || 'Customer';
     this.transcript.add({ key: m.id, pendingKey, text: m.text, from: mine ? m.from || 'You' : theirs, at: m.at, mine });
   }
 

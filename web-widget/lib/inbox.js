@@ -99,8 +99,10 @@ export class Inbox extends EventTarget {
     return n;
   }
 
+  // A customer without a name (a conversation opened through the HTTP API) is told apart by
+  // the platform's conversation id.
   nameOf(id) {
-    return this.items.get(id)?.name || 'Customer';
+    return this.items.get(id)?.name || `Customer · ${id}`;
   }
 
   sorted() {
@@ -137,7 +139,7 @@ export class Inbox extends EventTarget {
   }
 
   _row(it, tabbable) {
-    const name = it.name || 'Customer';
+    const name = this.nameOf(it.id);
     const b = el('button', { type: 'button', class: 'conv', 'data-conversation': it.id, tabindex: tabbable ? '0' : '-1' });
     if (it.id === this.current) b.setAttribute('aria-current', 'true');
     const head = el('span', { class: 'conv-head' }, el('span', { class: 'conv-name', dir: 'auto', text: name }));
