@@ -2,9 +2,9 @@
 // that validates and runs the examples as you type, a box to try any sentence, the preview of
 // what a publish would change, and the history with rollback. Token: ?token=JWT (admin).
 import { httpBase, tokenClaims } from './lib/client.js';
-import { byteIndexer } from './lib/utf8.js';
 import { diffPacks, renderDiff } from './lib/pack-diff.js';
 import { phrasesToPattern } from './lib/phrases.js';
+import { actMeaning, chip, problemItem, selectInTextarea } from './lib/rule-checks.js';
 
 const q = new URLSearchParams(location.search);
 const token = q.get('token') || q.get('admin') || '';
@@ -15,8 +15,6 @@ const ACTS = {
     'blame', 'excuse', 'non_apology', 'dismissive', 'negative_tone'],
 };
 const DEBOUNCE_MS = 300;
-const BAD_ACTS = new Set(['blame', 'excuse', 'non_apology', 'dismissive', 'negative_tone']);
-const GOOD_ACTS = new Set(['acknowledge', 'apology', 'ownership', 'empathy', 'solution', 'follow_up', 'feedback_request', 'personalization']);
 
 const $ = (id) => document.getElementById(id);
 let pack = null;        // the draft: the live pack as edited here
@@ -188,64 +186,13 @@ async function check() {
   renderTry();
 }
 
-// "patterns[2]" -> {list: 'patterns', index: 2}
-function fieldRef(field) {
-  const m = /^(patterns|unless)\[(\d+)\]$/.exec(field ?? '');
-  return m ? { list: m[1], index: Number(m[2]) } : null;
-}
-
-// A problem in words, with the pattern numbered from 1 and RE2's position marked in it.
-function problemItem(p, r) {
-  const ref = fieldRef(p.field);
-  const li = h('li');
-  if (!ref) {
-    li.append(`${p.rule ? '' : 'pack: '}${p.field}: ${p.reason}${p.position !== undefined ? ` (at byte ${p.position + 1})` : ''}`);
-    return li;
-  }
-  const label = `${ref.list === 'patterns' ? 'Pattern' : 'Veto'} ${ref.index + 1}`;
-  li.append(h('strong', '', label), `: ${p.reason}`);
-  const pattern = r?.[ref.list]?.[ref.index];
-  if (typeof pattern === 'string') {
-    const code = h('code', 'bad-pattern');
-    if (typeof p.position === 'number') {
-      const at = byteIndexer(pattern)(p.position);
-      const end = Math.min(pattern.length, at + Math.max(1, [...pattern.slice(at, at + 2)][0]?.length ?? 1));
-      code.append(pattern.slice(0, at), h('mark', 'at', pattern.slice(at, end) || ' '), pattern.slice(end));
-      li.append(` (character ${[...pattern.slice(0, at)].length + 1})`);
-    } else code.textContent = pattern;
-    const show = h('button', 'btn secondary show-pattern', 'Show');
-    show.type = 'button';
-    show.setAttribute('aria-label', `Show ${label.toLowerCase()} in the editor`);
-    show.addEventListener('click', () => selectInTextarea(ref, p.position));
-    li.append(h('br'), code, ' ', show);
-  }
-  return li;
-}
-
-// Selects line `index` (of the non-empty lines) of the patterns or vetoes box, at `position`.
-function selectInTextarea(ref, position) {
-  const area = $(ref.list === 'patterns' ? 'f-patterns' : 'f-unless');
-  let offset = 0;
-  let n = -1;
-  for (const line of area.value.split('\n')) {
-    if (line.trim() && ++n === ref.index) {
-      const lead = line.length - line.trimStart().length;
-      const start = offset + lead + (typeof position === 'number' ? byteIndexer(line.trim())(position) : 0);
-      area.focus();
-      area.setSelectionRange(start, typeof position === 'number' ? start + 1 : offset + line.length);
-      return;
-    }
-    offset += line.length + 1;
-  }
-}
-
 function renderChecks() {
   const r = pack.rules[selected];
   const probs = $('problems');
   probs.textContent = '';
   for (const p of lastValidate?.problems ?? []) {
     if (p.rule && p.rule !== r?.id) continue;
-    probs.append(problemItem(p, r));
+    probs.append(problemItem(p, r, (ref, position) => selectInTextarea($(ref.list === 'patterns' ? 'f-patterns' : 'f-unless'), ref.index, position)));
   }
   const ex = $('examples');
   ex.textContent = '';
@@ -310,22 +257,6 @@ function templatesEdited() {
 }
 
 // --- preview, publish, history -----------------------------------------------------------
-
-// What a change means for the agents: 'good' (a good act found more, a bad one less), 'warn'
-// (a bad act or flag more, a good act less) or 'info' (customer acts).
-function actMeaning(act, added) {
-  if (BAD_ACTS.has(act)) return added ? 'warn' : 'good';
-  if (GOOD_ACTS.has(act)) return added ? 'good' : 'warn';
-  return 'info';
-}
-
-function chip(text, meaning) {
-  const c = h('span', `chip ${meaning}`, text);
-  c.dataset.meaning = meaning;
-  if (meaning === 'warn') c.prepend(h('span', 'chip-icon', '⚠ '));
-  c.title = { good: 'better coaching', warn: 'check this: a bad act or flag more, or a good act less', info: 'customer acts' }[meaning];
-  return c;
-}
 
 async function preview() {
   const out = $('preview');
