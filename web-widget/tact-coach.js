@@ -319,6 +319,7 @@ export class TactCoach extends HTMLElement {
   _sendDraft(text) {
     if (!this.socket || !this.conversationId || this.state.closed) return;
     if (text === this._lastDraftSent) return;
+    if (this.overLimit(text) > 0) return; // too long to send: the host's composer says so
     this._lastDraftSent = text;
     if (!text.trim()) {
       this._draftQueue = [];

@@ -34,6 +34,7 @@ test('the composer refuses a reply over the limit, says so, and keeps the text',
   assert.equal(await agent.inputValue('#agent-composer'), BIG, 'the text stays in the composer');
   await agent.waitForTimeout(1500);
   assert.equal(seen.big, 0, 'nothing that big was sent');
+  assert.equal(await agent.locator('.bubble.system', { hasText: /not sent/i }).count(), 0, 'no error notes while typing');
   // Shortened, it goes.
   await agent.fill('#agent-composer', 'Sorry, Dana: I am on it.');
   await agent.press('#agent-composer', 'Enter');

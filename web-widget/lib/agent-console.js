@@ -154,7 +154,7 @@ export class AgentConsole {
         if (p) {
           this.pending.delete(f.ref);
           this.transcript.add({ key: f.ref, text: p.text, from: 'You', mine: true, state: 'failed', why: f.message ?? f.code });
-        } else this.transcript.note(`Not sent: ${f.message ?? f.code}`);
+        } else if (f.ref !== 'draft') this.transcript.note(`Not sent: ${f.message ?? f.code}`);
         break;
       }
       default:
