@@ -2,7 +2,7 @@
 // transcript of the one opened; whispers to its agent. Token: ?token=JWT (supervisor or admin).
 import { TactSocket, formatDuration, kindLabel, renderHighlighted, seqOf, tokenClaims } from './lib/client.js';
 import { isExpired, showSession } from './lib/session.js';
-import { DEFAULTS, alertsOf as alertsFor, passes, sortCards } from './lib/board.js';
+import { DEFAULTS, alertsOf as alertsFor, passes, plainReason, sortCards } from './lib/board.js';
 import { boardControls } from './lib/board-controls.js';
 import { sparkline } from './lib/sparkline.js';
 
@@ -101,7 +101,7 @@ function applyHealth(c, f) {
   const w = f.waiting_ms ?? 0;
   if (w > 0 && f.open !== false) setWaiting(c, w);
   else if (c.lastRole !== 'customer' || f.open === false) c.waitingSince = null;
-  if ((c.reasons ?? []).some((r) => /escalat/i.test(r.text ?? ''))) c.escalated = true;
+  if ((c.reasons ?? []).some((r) => /escalat/i.test(plainReason(r.text)))) c.escalated = true;
 }
 
 async function load(id) {
@@ -243,7 +243,7 @@ function card(c) {
   const biggest = [...(c.reasons ?? [])].sort((a, b) => Math.abs(b.delta ?? 0) - Math.abs(a.delta ?? 0));
   for (const r of biggest.slice(0, 3)) {
     const li2 = h('li');
-    li2.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), r.text ?? '');
+    li2.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), plainReason(r.text));
     reasons.append(li2);
   }
   if (reasons.childElementCount) b.append(reasons);
@@ -322,7 +322,7 @@ function renderDetail() {
   reasons.textContent = '';
   for (const r of c.reasons ?? []) {
     const li = h('li');
-    li.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), r.text ?? '');
+    li.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), plainReason(r.text));
     reasons.append(li);
   }
   $('whisper-form').hidden = !c.open;

@@ -32,3 +32,8 @@ export function passes(c, f, waitingMs) {
   if (f.waitingOverS > 0 && waitingMs < f.waitingOverS * 1000) return false;
   return true;
 }
+
+// A health reason in plain words: "blame in message c1-5" -> "blame in message 5".
+export function plainReason(text) {
+  return String(text ?? '').replace(/\bmessage [A-Za-z0-9_.:-]+-(\d+)\b/g, 'message $1');
+}
