@@ -2,6 +2,9 @@
 // that validates and runs the examples as you type, a box to try any sentence, the preview of
 // what a publish would change, and the history with rollback. Token: ?token=JWT (admin).
 import { httpBase, tokenClaims } from './lib/client.js';
+import { diffPacks, renderDiff } from './lib/pack-diff.js';
+import { phrasesToPattern } from './lib/phrases.js';
+import { actMeaning, chip, problemItem, selectInTextarea } from './lib/rule-checks.js';
 
 const q = new URLSearchParams(location.search);
 const token = q.get('token') || q.get('admin') || '';
@@ -15,10 +18,12 @@ const DEBOUNCE_MS = 300;
 
 const $ = (id) => document.getElementById(id);
 let pack = null;        // the draft: the live pack as edited here
+let livePack = null;    // the live pack as loaded (what the draft is compared with)
 let liveVersion = 0;    // the version the draft started from (publish's base_version)
 let selected = 0;       // index into pack.rules
 let lastTest = null;    // the latest /test answer
 let lastValidate = null;
+let lastGoodTest = null; // the latest /test answer that ran the examples
 let checkSeq = 0;
 let timer = null;
 
@@ -29,12 +34,18 @@ function h(tag, cls, text) {
   return e;
 }
 
+// status 0: the server could not be reached.
 async function api(method, path, body) {
-  const res = await fetch(`${base}/api/rules${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res;
+  try {
+    res = await fetch(`${base}/api/rules${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return { status: 0, ok: false, json: { error: 'offline', message: 'the server cannot be reached' } };
+  }
   let json = null;
   try {
     json = await res.json();
@@ -151,6 +162,12 @@ async function check() {
   const texts = $('try-text').value.trim() ? [{ role: $('try-role').value, text: $('try-text').value }] : [];
   const [v, t] = await Promise.all([api('POST', '/validate', { pack }), api('POST', '/test', { pack, texts })]);
   if (seq !== checkSeq) return; // a newer edit is being checked
+  if (v.status === 0 || t.status === 0) {
+    $('status').textContent = 'offline — retrying; your edits are kept';
+    clearTimeout(timer);
+    timer = setTimeout(check, 3000);
+    return;
+  }
   if (!v.ok || !t.ok) {
     notice(`The server refused the check: ${(v.ok ? t : v).json.message ?? ''}`);
     return;
@@ -158,6 +175,7 @@ async function check() {
   notice('');
   lastValidate = v.json;
   lastTest = t.json;
+  if (t.json.examples?.length) lastGoodTest = t.json;
   const failed = t.json.failed ?? 0;
   const problems = v.json.problems?.length ?? 0;
   $('status').textContent = problems ? `${problems} problem${problems === 1 ? '' : 's'}`
@@ -174,21 +192,37 @@ function renderChecks() {
   probs.textContent = '';
   for (const p of lastValidate?.problems ?? []) {
     if (p.rule && p.rule !== r?.id) continue;
-    const where = p.position !== undefined ? ` (at position ${p.position})` : '';
-    probs.append(h('li', '', `${p.rule ? '' : 'pack: '}${p.field}: ${p.reason}${where}`));
+    probs.append(problemItem(p, r, (ref, position) => selectInTextarea($(ref.list === 'patterns' ? 'f-patterns' : 'f-unless'), ref.index, position)));
   }
   const ex = $('examples');
   ex.textContent = '';
-  const mine = (lastTest?.examples ?? []).filter((e) => e.rule === r?.id);
+  // While the draft does not compile, the examples of the last check that did stay listed.
+  const source = lastTest?.examples?.length || !lastGoodTest ? lastTest : lastGoodTest;
+  const stale = source !== lastTest;
+  const mine = (source?.examples ?? []).filter((e) => e.rule === r?.id);
   const bad = mine.filter((e) => !e.passed).length;
-  $('example-summary').textContent = mine.length ? `${mine.length - bad} pass, ${bad} fail` : '';
+  $('example-summary').textContent = mine.length ? `${mine.length - bad} pass, ${bad} fail${stale ? ' (as of the last valid draft: fix the problems above to run them again)' : ''}` : '';
+  ex.classList.toggle('stale', stale);
   for (const e of mine) {
     const li = h('li', e.passed ? 'pass' : 'fail');
     li.dataset.text = e.text;
-    li.append(h('span', 'verdict', e.passed ? '✓' : '✗'),
-      `${e.must_match ? 'matches' : 'does not match'}: “${e.text}”${e.passed ? '' : e.must_match ? ' — but it does not' : ' — but it does'}`);
+    const quoted = h('span', '', `“${e.text}”`);
+    quoted.dir = 'auto';
+    li.append(h('span', 'verdict', e.passed ? '✓' : '✗'), `${e.must_match ? 'matches' : 'does not match'}: `, quoted,
+      e.passed ? '' : e.must_match ? ' — but it does not' : ' — but it does');
     ex.append(li);
   }
+  // Examples written in the form but not run yet (a new rule, or while the draft is invalid).
+  if (!mine.length && r) {
+    for (const [must, list] of [[true, r.examples?.match ?? []], [false, r.examples?.no_match ?? []]]) {
+      for (const text of list) {
+        const li = h('li', 'unchecked', `${must ? 'should match' : 'should not match'}: “${text}” (not checked yet)`);
+        li.dataset.text = text;
+        ex.append(li);
+      }
+    }
+  }
+  renderDiff($('diff'), diffPacks(livePack, pack));
 }
 
 function renderTry() {
@@ -203,7 +237,7 @@ function renderTry() {
   if (row.rules?.length) out.append(h('div', 'muted', `Rules: ${row.rules.join(', ')}`));
   if (row.flags?.length) {
     const flags = h('div', '', 'Flags: ');
-    for (const f of row.flags) flags.append(h('span', 'chip flag', f.kind));
+    for (const f of row.flags) flags.append(h('span', 'chip warn', f.kind));
     out.append(flags);
   }
 }
@@ -224,10 +258,6 @@ function templatesEdited() {
 
 // --- preview, publish, history -----------------------------------------------------------
 
-function chips(parent, items, cls) {
-  for (const a of items) parent.append(h('span', `chip ${cls}`, a));
-}
-
 async function preview() {
   const out = $('preview');
   out.textContent = 'Re-annotating recent and sample messages…';
@@ -241,22 +271,24 @@ async function preview() {
   out.append(h('p', 'summary', `${p.changed} of ${p.messages} messages (${p.conversations} conversations) would change.`));
   const counts = h('div', 'counts');
   for (const [act, c] of Object.entries(p.acts)) {
-    if (c.added) counts.append(h('span', 'chip added', `+${c.added} ${act}`));
-    if (c.removed) counts.append(h('span', 'chip removed', `−${c.removed} ${act}`));
+    if (c.added) counts.append(chip(`+${c.added} ${act}`, actMeaning(act, true)));
+    if (c.removed) counts.append(chip(`−${c.removed} ${act}`, actMeaning(act, false)));
   }
   for (const [kind, c] of Object.entries(p.flags)) {
-    if (c.added) counts.append(h('span', 'chip flag', `+${c.added} ${kind} flag`));
-    if (c.removed) counts.append(h('span', 'chip flag', `−${c.removed} ${kind} flag`));
+    if (c.added) counts.append(chip(`+${c.added} ${kind} flag`, 'warn'));
+    if (c.removed) counts.append(chip(`−${c.removed} ${kind} flag`, 'info'));
   }
   out.append(counts);
   const list = h('ol', 'changes');
   for (const c of p.changes.slice(0, 50)) {
     const li = h('li', 'change');
-    li.append(h('span', 'muted', `${c.source} ${c.message_id} · ${c.role}`), h('span', 'text', c.text));
-    chips(li, c.acts_added.map((a) => `+${a}`), 'added');
-    chips(li, c.acts_removed.map((a) => `−${a}`), 'removed');
-    chips(li, c.flags_added.map((f) => `+${f} flag`), 'flag');
-    chips(li, c.flags_removed.map((f) => `−${f} flag`), 'flag');
+    const sampleText = h('span', 'text', c.text);
+    sampleText.dir = 'auto';
+    li.append(h('span', 'muted', `${c.source} ${c.message_id} · ${c.role}`), sampleText);
+    for (const a of c.acts_added) li.append(chip(`+${a}`, actMeaning(a, true)));
+    for (const a of c.acts_removed) li.append(chip(`−${a}`, actMeaning(a, false)));
+    for (const f of c.flags_added) li.append(chip(`+${f} flag`, 'warn'));
+    for (const f of c.flags_removed) li.append(chip(`−${f} flag`, 'info'));
     list.append(li);
   }
   out.append(list);
@@ -285,8 +317,14 @@ async function publish() {
   $('publish-btn').disabled = false;
 }
 
+function dirty() {
+  return Boolean(pack && livePack && JSON.stringify(pack) !== JSON.stringify(livePack));
+}
+
 async function rollback(version) {
-  if (!confirm(`Make version ${version} live again?`)) return;
+  const changes = diffPacks(livePack, pack).length;
+  const unsaved = dirty() ? `\n\nYour draft has ${changes} unpublished change${changes === 1 ? '' : 's'}: rolling back discards ${changes === 1 ? 'it' : 'them'}.` : '';
+  if (!confirm(`Make version ${version} live again?${unsaved}`)) return;
   const r = await api('POST', '/rollback', { version, base_version: liveVersion });
   $('publish-result').textContent = r.ok ? `Version ${version} is live again.` : `Refused: ${r.json.message}`;
   await load();
@@ -320,13 +358,22 @@ async function renderHistory() {
 
 async function load(keepRuleId) {
   const r = await api('GET', '/live');
+  if (r.status === 0) {
+    $('status').textContent = 'offline — retrying…';
+    setTimeout(() => load(keepRuleId), 3000);
+    return;
+  }
   if (!r.ok) {
     $('status').textContent = 'not available';
-    notice(r.status === 401 ? `This page needs an admin token (?token=…): ${r.json.message}` : r.json.message ?? 'cannot load the rules');
+    if (r.json.error === 'expired_token') {
+      $('status').textContent = 'session expired';
+      notice('Your session expired. Open the page again from your admin link (or mint a new token) to sign in.');
+    } else notice(r.status === 401 ? `This page needs an admin token (?token=…): ${r.json.message}` : r.json.message ?? 'cannot load the rules');
     return;
   }
   const current = pack?.rules?.[selected]?.id;
   pack = r.json.pack;
+  livePack = structuredClone(r.json.pack);
   liveVersion = r.json.version;
   $('base').textContent = `Editing from live version ${liveVersion} (${r.json.rules_version}).`;
   $('f-templates').value = JSON.stringify(pack.templates ?? [], null, 1);
@@ -355,6 +402,23 @@ function start() {
     check();
   });
   $('preview-btn').addEventListener('click', preview);
+  window.addEventListener('beforeunload', (e) => {
+    if (!dirty()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
+  $('phrases').addEventListener('input', () => {
+    $('phrase-pattern').textContent = phrasesToPattern(lines($('phrases').value)) || '—';
+  });
+  $('add-phrases').addEventListener('click', () => {
+    const pattern = phrasesToPattern(lines($('phrases').value));
+    if (!pattern) return;
+    const area = $('f-patterns');
+    area.value = `${area.value.replace(/\s+$/, '')}${area.value.trim() ? '\n' : ''}${pattern}`;
+    $('phrases').value = '';
+    $('phrase-pattern').textContent = '—';
+    edited();
+  });
   $('publish-btn').addEventListener('click', publish);
   $('new-rule').addEventListener('click', () => {
     pack.rules.push({ id: `new.rule-${pack.rules.length + 1}`, act: 'apology', role: 'agent', patterns: ['\\bexample\\b'],

@@ -3,6 +3,7 @@
 // ?token=JWT for one role (its claims say which).
 import { AgentConsole, CustomerChat } from './lib/chat.js';
 import { tokenClaims } from './lib/client.js';
+import { showSession } from './lib/session.js';
 
 const q = new URLSearchParams(location.search);
 const server = q.get('server') || '';
@@ -29,7 +30,13 @@ if (tokens.customer) {
 }
 if (tokens.agent) {
   document.getElementById('agent-name').textContent = `— ${tokenClaims(tokens.agent)?.name || 'agent'}`;
-  agent = new AgentConsole(document.getElementById('agent-pane'), { server, token: tokens.agent });
+  agent = new AgentConsole(document.getElementById('agent-pane'), { server, token: tokens.agent, sub: tokenClaims(tokens.agent)?.sub, name: tokenClaims(tokens.agent)?.name || '' });
+  const agentClaims = tokenClaims(tokens.agent);
+  agent.coach.addEventListener('tact-status', (e) => {
+    const s = e.detail.status;
+    if (s === 'expired' || s === 'refused' || s === 'offline') showSession(s, agentClaims, null);
+    else showSession('open', agentClaims, null);
+  });
   window.tactConsole = agent;
 } else {
   document.getElementById('agent-pane').hidden = true;

@@ -1,11 +1,14 @@
 // The supervisor dashboard: every live conversation, worst health first; an annotated
 // transcript of the one opened; whispers to its agent. Token: ?token=JWT (supervisor or admin).
 import { TactSocket, formatDuration, kindLabel, renderHighlighted, seqOf, tokenClaims } from './lib/client.js';
+import { isExpired, showSession } from './lib/session.js';
+import { DEFAULTS, alertsOf as alertsFor, passes, plainReason, sortCards } from './lib/board.js';
+import { boardControls } from './lib/board-controls.js';
+import { sparkline } from './lib/sparkline.js';
 
 const q = new URLSearchParams(location.search);
 const token = q.get('token') || q.get('supervisor');
 const server = q.get('server') || '';
-const LONG_WAIT_MS = Number(q.get('long_wait')) || 60000;
 const GOOD = new Set(['acknowledge', 'apology', 'ownership', 'empathy', 'solution', 'follow_up', 'feedback_request', 'personalization']);
 const BAD = new Set(['blame', 'excuse', 'non_apology', 'dismissive', 'negative_tone', 'escalation']);
 const CUSTOMER = new Set(['complaint', 'frustration', 'escalation', 'gratitude', 'resolved']);
@@ -15,6 +18,10 @@ const cardsEl = $('cards');
 const convs = new Map(); // id -> conversation state
 let selected = null;
 let socket = null;
+let seen = 0;
+let lastKey = '';
+let lastDetailKey = '';
+const settings = boardControls(DEFAULTS, () => render());
 
 function h(tag, cls, text) {
   const e = document.createElement(tag);
@@ -23,13 +30,18 @@ function h(tag, cls, text) {
   return e;
 }
 
+function dirAuto(e) {
+  e.dir = 'auto';
+  return e;
+}
+
 function conv(id) {
   let c = convs.get(id);
   if (!c) {
     c = {
       id, customer: '', agent: '', open: true, score: null, reasons: [], sentiment: [], trend: '',
-      waitingSince: null, escalated: false, blamed: false, messages: new Map(), coach: new Map(),
-      whispers: new Map(), loaded: false, loading: null, alertKey: '',
+      waitingSince: null, escalated: false, messages: new Map(), coach: new Map(),
+      whispers: new Map(), loaded: false, loading: null, alertKey: '', seen: seen++,
     };
     convs.set(id, c);
   }
@@ -46,12 +58,14 @@ function waitingMs(c) {
 }
 
 function alertsOf(c) {
-  const out = [];
-  if (c.escalated) out.push({ kind: 'escalation', text: 'Escalation' });
-  if (c.blamed) out.push({ kind: 'blame', text: 'Blame' });
-  const w = waitingMs(c);
-  if (w >= LONG_WAIT_MS) out.push({ kind: 'wait', text: `Long wait ${formatDuration(w)}` });
-  return out;
+  return alertsFor(c, waitingMs(c), settings);
+}
+
+// A new waiting start only when it moved by more than 2 s: the health events' waiting_ms
+// arrive with network jitter, which must not reorder the board.
+function setWaiting(c, ms) {
+  const since = Date.now() - ms;
+  if (c.waitingSince === null || Math.abs(since - c.waitingSince) > 2000) c.waitingSince = since;
 }
 
 // --- applying what the gateway says ---------------------------------------------------------
@@ -69,13 +83,13 @@ function applyCoach(c, coach, live) {
       if (coach.details?.name && !c.customer) c.customer = coach.details.name;
       if (live) {
         const waiting = coach.waiting_ms ?? 0;
-        c.waitingSince = coach.role === 'customer' || waiting > 0 ? Date.now() - waiting : null;
+        if (coach.role === 'customer' || waiting > 0) setWaiting(c, waiting);
+        else c.waitingSince = null;
       }
     }
   }
   if (coach.role === 'customer' && typeof coach.sentiment === 'number') c.sentiment.push({ seq, v: coach.sentiment });
   if (coach.role === 'customer' && (coach.acts ?? []).includes('escalation')) c.escalated = true;
-  if ((coach.flags ?? []).some((f) => f.kind === 'blame') || (coach.acts ?? []).includes('blame')) c.blamed = true;
 }
 
 function applyHealth(c, f) {
@@ -85,10 +99,9 @@ function applyHealth(c, f) {
   if (f.agent) c.agent = f.agent;
   if (f.open === false) c.open = false;
   const w = f.waiting_ms ?? 0;
-  if (w > 0 && f.open !== false) c.waitingSince = Date.now() - w;
+  if (w > 0 && f.open !== false) setWaiting(c, w);
   else if (c.lastRole !== 'customer' || f.open === false) c.waitingSince = null;
-  if ((c.reasons ?? []).some((r) => /blam/i.test(r.text ?? ''))) c.blamed = true;
-  if ((c.reasons ?? []).some((r) => /escalat/i.test(r.text ?? ''))) c.escalated = true;
+  if ((c.reasons ?? []).some((r) => /escalat/i.test(plainReason(r.text)))) c.escalated = true;
 }
 
 async function load(id) {
@@ -187,7 +200,7 @@ async function refreshList() {
       if (typeof row.score === 'number') c.score = row.score;
       if (row.reasons) c.reasons = row.reasons;
       if (row.trend !== undefined) c.trend = row.trend;
-      if (row.waiting_ms > 0) c.waitingSince = Date.now() - row.waiting_ms;
+      if (row.waiting_ms > 0) setWaiting(c, row.waiting_ms);
       if (!c.loaded) load(row.id);
     }
   } catch (e) {
@@ -197,37 +210,6 @@ async function refreshList() {
 }
 
 // --- rendering ------------------------------------------------------------------------------
-
-function sparkline(c) {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 110 28');
-  svg.setAttribute('class', `spark ${c.trend || ''}`);
-  const pts = c.sentiment.slice(-12);
-  const last = pts.at(-1)?.v;
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', pts.length ? `Customer sentiment ${last.toFixed(1)}${c.trend ? `, ${c.trend}` : ''}` : 'No sentiment yet');
-  const zero = document.createElementNS(ns, 'line');
-  zero.setAttribute('class', 'zero');
-  zero.setAttribute('x1', '2');
-  zero.setAttribute('x2', '108');
-  zero.setAttribute('y1', '14');
-  zero.setAttribute('y2', '14');
-  svg.append(zero);
-  if (pts.length) {
-    const step = pts.length > 1 ? 104 / (pts.length - 1) : 0;
-    const xy = pts.map((p, i) => [3 + i * step, 14 - Math.max(-1, Math.min(1, p.v)) * 11]);
-    const line = document.createElementNS(ns, 'polyline');
-    line.setAttribute('points', xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '));
-    svg.append(line);
-    const dot = document.createElementNS(ns, 'circle');
-    dot.setAttribute('cx', xy.at(-1)[0].toFixed(1));
-    dot.setAttribute('cy', xy.at(-1)[1].toFixed(1));
-    dot.setAttribute('r', '2.5');
-    svg.append(dot);
-  }
-  return svg;
-}
 
 function trendWord(t) {
   return { falling: '↘ falling', rising: '↗ rising', steady: '→ steady' }[t] ?? '';
@@ -246,14 +228,10 @@ function card(c) {
   b.setAttribute('aria-expanded', String(selected === c.id));
   b.setAttribute('aria-controls', 'detail');
   const name = c.customer || 'Customer';
-  b.setAttribute(
-    'aria-label',
-    `${name}, score ${c.score ?? 'not yet'}${alerts.length ? ', alerts: ' + alerts.map((a) => a.text).join(', ') : ''}. Open the transcript.`,
-  );
   const who = h('div');
-  who.append(h('div', 'name', name), h('div', 'agent', `${c.id} · agent ${c.agent || 'unassigned'}`));
-  const score = h('span', `score ${level(c.score)}`, c.score ?? '–');
-  score.setAttribute('aria-hidden', 'true');
+  who.append(dirAuto(h('div', 'name', name)), h('div', 'agent', `${c.id} · agent ${c.agent || 'unassigned'}`));
+  const score = h('span', `score ${level(c.score)}`);
+  score.append(h('span', 'visually-hidden', 'health '), String(c.score ?? '–'));
   b.append(who, score);
   if (alerts.length) {
     const al = h('div', 'alerts');
@@ -268,37 +246,50 @@ function card(c) {
   const biggest = [...(c.reasons ?? [])].sort((a, b) => Math.abs(b.delta ?? 0) - Math.abs(a.delta ?? 0));
   for (const r of biggest.slice(0, 3)) {
     const li2 = h('li');
-    li2.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), r.text ?? '');
+    li2.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), plainReason(r.text));
     reasons.append(li2);
   }
   if (reasons.childElementCount) b.append(reasons);
   const vitals = h('div', 'vitals');
   vitals.append(sparkline(c), h('span', '', trendWord(c.trend)));
   const w = waitingMs(c);
-  const timer = h('span', `wait-timer${w >= LONG_WAIT_MS ? ' long' : ''}`, c.waitingSince === null ? 'answered' : `waiting ${formatDuration(w)}`);
+  const timer = h('span', `wait-timer${w >= settings.alertWaitS * 1000 ? ' long' : ''}`, c.waitingSince === null ? 'answered' : `waiting ${formatDuration(w)}`);
   timer.setAttribute('role', 'timer');
   vitals.append(timer);
   b.append(vitals);
+  b.append(h('span', 'visually-hidden', ' Open the transcript.'));
   b.addEventListener('click', () => openDetail(c.id));
   li.append(b);
   return li;
 }
 
+function live() {
+  return [...convs.values()].filter((c) => c.open || c.id === selected);
+}
+
 function sorted() {
-  return [...convs.values()]
-    .filter((c) => c.open || c.id === selected)
-    .sort((a, b) => (a.score ?? 101) - (b.score ?? 101) || waitingMs(b) - waitingMs(a) || a.id.localeCompare(b.id));
+  return sortCards(live().filter((c) => passes(c, settings, waitingMs(c)) || c.id === selected), settings.sort);
 }
 
 function render() {
   const focusedConv = document.activeElement?.closest?.('.card')?.dataset.conversation;
+  const all = live();
   const list = sorted();
-  cardsEl.textContent = '';
-  for (const c of list) cardsEl.append(card(c));
-  if (focusedConv) cardsEl.querySelector(`.card[data-conversation="${CSS.escape(focusedConv)}"] button`)?.focus();
+  settings.agents(all.map((c) => c.agent).filter(Boolean));
+  // Rebuilt only when something a card shows changed: a card under the pointer stays put.
+  const key = JSON.stringify([selected, settings.alertScore, settings.alertWaitS, list.map((c) => [c.id, c.customer, c.agent, c.score, c.reasons,
+    c.trend, c.escalated, c.waitingSince === null, alertsOf(c).map((x) => x.kind), c.sentiment.slice(-12)])]);
+  if (key !== lastKey) {
+    lastKey = key;
+    cardsEl.textContent = '';
+    for (const c of list) cardsEl.append(card(c));
+    if (focusedConv) cardsEl.querySelector(`.card[data-conversation="${CSS.escape(focusedConv)}"] button`)?.focus();
+  }
   $('empty').hidden = list.length > 0;
-  const alerting = list.filter((c) => alertsOf(c).length).length;
-  $('summary').textContent = `${list.length} live · ${alerting} need${alerting === 1 ? 's' : ''} attention`;
+  $('empty').textContent = all.length ? 'No conversation matches the filters.' : 'No live conversation right now.';
+  const alerting = all.filter((c) => alertsOf(c).length).length;
+  const shown = list.length === all.length ? '' : ` · ${list.length} shown`;
+  $('summary').textContent = `${all.length} live${shown} · ${alerting} need${alerting === 1 ? 's' : ''} attention`;
 }
 
 function openDetail(id) {
@@ -307,7 +298,7 @@ function openDetail(id) {
   render();
   renderDetail();
   if (!conv(id).loaded) load(id);
-  $('detail-title').focus?.();
+  $('detail-close').focus();
 }
 
 function markFor(role) {
@@ -334,10 +325,16 @@ function renderDetail() {
   reasons.textContent = '';
   for (const r of c.reasons ?? []) {
     const li = h('li');
-    li.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), r.text ?? '');
+    li.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), plainReason(r.text));
     reasons.append(li);
   }
+  $('whisper-form').hidden = !c.open;
   const list = $('detail-transcript');
+  // The transcript is rebuilt only when it changed (not on every health tick): a supervisor
+  // selecting text in it keeps the selection.
+  const key = `${c.id}/${c.messages.size}/${c.whispers.size}/${c.coach.size}`;
+  if (key === lastDetailKey) return;
+  lastDetailKey = key;
   const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
   list.textContent = '';
   const items = [
@@ -346,18 +343,18 @@ function renderDetail() {
   ].sort((a, b) => a.at - b.at || a.order - b.order || (a.m?.seq ?? 0) - (b.m?.seq ?? 0));
   for (const it of items) {
     if (it.w) {
-      const li = h('li', 'msg whisper');
-      li.append(h('div', 'meta', `Whisper from ${it.w.from || 'supervisor'} · ${new Date(it.w.at).toLocaleTimeString()}`), h('p', 'text', it.w.text));
+      const li = h('div', 'msg whisper');
+      li.append(h('div', 'meta', `Whisper from ${it.w.from || 'supervisor'} · ${new Date(it.w.at).toLocaleTimeString()}`), dirAuto(h('p', 'text', it.w.text)));
       list.append(li);
       continue;
     }
     const m = it.m;
     const coach = c.coach.get(m.seq) ?? m.coach ?? null;
     const flags = coach?.flags ?? [];
-    const li = h('li', `msg ${m.role}${flags.length ? ' has-flags' : ''}`);
+    const li = h('div', `msg ${m.role}${flags.length ? ' has-flags' : ''}`);
     li.dataset.seq = m.seq;
     li.append(h('div', 'meta', `${m.role === 'agent' ? 'Agent' : 'Customer'} ${m.from || ''} · ${new Date(m.at).toLocaleTimeString()}`));
-    const text = h('p', 'text');
+    const text = dirAuto(h('p', 'text'));
     const spans = [...(coach?.spans ?? []).filter((s) => !BAD.has(s.act) || m.role === 'customer'), ...flags.filter((f) => typeof f.begin === 'number')];
     renderHighlighted(text, m.text ?? '', spans, markFor(m.role));
     li.append(text);
@@ -372,16 +369,19 @@ function renderDetail() {
     list.append(li);
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
-  $('whisper-form').hidden = !c.open;
 }
 
-$('detail-close').addEventListener('click', () => {
+function closeDetail() {
   const id = selected;
   selected = null;
   $('detail').hidden = true;
   if (id && convs.get(id) && !convs.get(id).open) convs.delete(id);
   render();
   if (id) cardsEl.querySelector(`.card[data-conversation="${CSS.escape(id)}"] button`)?.focus();
+}
+$('detail-close').addEventListener('click', closeDetail);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && selected && !e.defaultPrevented) closeDetail();
 });
 
 $('whisper-form').addEventListener('submit', (e) => {
@@ -411,13 +411,17 @@ const claims = token ? tokenClaims(token) : null;
 if (!claims || !['supervisor', 'admin'].includes(claims.role)) {
   tell('This dashboard needs a supervisor token: supervisor.html?token=… (the link that `tact serve` prints, or `tact token --role supervisor --sub sam --name Sam`).');
   $('summary').textContent = 'not signed in';
+} else if (isExpired(claims)) {
+  showSession('expired', claims, $('who'));
+  $('summary').textContent = 'session expired';
 } else {
-  $('who').textContent = `signed in as ${claims.name || claims.sub}`;
+  showSession('connecting', claims, $('who'));
   socket = new TactSocket(server, token);
   socket.addEventListener('frame', (e) => frame(e.detail));
   socket.addEventListener('status', (e) => {
-    if (e.detail === 'refused') $('summary').textContent = 'the gateway refused the token';
-    else if (e.detail === 'connecting') $('summary').textContent = 'connecting…';
+    showSession(e.detail, claims, $('who'));
+    const words = { refused: 'the server refused the token', expired: 'session expired', offline: 'offline — reconnecting…', connecting: 'connecting…' };
+    if (words[e.detail]) $('summary').textContent = words[e.detail];
   });
   socket.connect();
   setInterval(() => {
@@ -428,12 +432,13 @@ if (!claims || !['supervisor', 'admin'].includes(claims.role)) {
       const t = card.querySelector('.wait-timer');
       const w = waitingMs(c);
       if (c.waitingSince !== null) t.textContent = `waiting ${formatDuration(w)}`;
-      const long = w >= LONG_WAIT_MS;
+      const long = w >= settings.alertWaitS * 1000;
       t.classList.toggle('long', long);
       const hasWaitAlert = Boolean(card.querySelector('[data-alert="wait"]'));
-      if (long !== hasWaitAlert) render();
-      else if (long) card.querySelector('[data-alert="wait"]').textContent = `Long wait ${formatDuration(w)}`;
+      if (long !== hasWaitAlert) return render();
     }
+    // A waiting filter lets a conversation in once it has waited long enough.
+    if (settings.waitingOverS > 0 && sorted().length !== cardsEl.childElementCount) render();
   }, 1000);
   window.tactDashboard = { convs, socket };
 }

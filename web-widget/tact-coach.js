@@ -16,103 +16,31 @@
 //   tact-frame         every frame from the gateway (detail: the frame)
 //   tact-conversation  {id, conversation}: the panel now follows `id` (conversation: its stored
 //                      transcript from GET /api/conversations/{id}, or null)
-//   tact-status        {status}: 'connecting' | 'open' | 'refused' | 'closed'
+//   tact-follow        {id, previous}: sent at once when the followed conversation changes (before
+//                      its transcript loads): a host keeps its composer's text per conversation
+//   tact-status        {status}: 'connecting' | 'open' | 'offline' (cannot reach the server,
+//                      retrying) | 'refused' (the server refused the token) | 'expired' (the
+//                      token's time is up: sign in again) | 'closed'
 //
-// Methods: send(text) sends an agent message to the followed conversation (returns its
-// client_id, or null); closeConversation(); insertSuggestion(i).
+// The panel follows the newest conversation assigned only while it follows none (or a closed
+// one): a new customer never pulls the agent away from the conversation they are writing in.
+//
+// Methods: send(text, conversation?) sends an agent message to the followed (or the given)
+// conversation (returns its client_id, or null: no conversation, or over the server's size
+// limit, reported by a tact-frame error "too_large"); maxTextBytes(text) the room left;
+// closeConversation(id?); insertSuggestion(i).
 import { TactSocket, clientId, formatDuration, kindLabel, renderHighlighted, seqOf, stepLabel } from './lib/client.js';
+import { STYLE, TEMPLATE } from './lib/coach-template.js';
 
 const DRAFT_DEBOUNCE_MS = 300;
-
-const STYLE = `
-:host { display: block; box-sizing: border-box; min-width: 0; max-width: 100%;
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #ffffff; }
-:host([hidden]) { display: none; }
-* { box-sizing: border-box; }
-.panel { display: flex; flex-direction: column; gap: 10px; padding: 10px; min-width: 0;
-  overflow-wrap: anywhere; border-left: 1px solid #d0d7de; height: 100%; overflow-y: auto; }
-header { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
-h2 { font-size: 15px; margin: 0; flex: 1; }
-h3 { font-size: 12px; margin: 0 0 4px; text-transform: uppercase; letter-spacing: .04em; color: #57606a; }
-.status { font-size: 12px; color: #57606a; }
-.status[data-status="open"] { color: #1a7f37; }
-.status[data-status="refused"] { color: #b42318; font-weight: 600; }
-.who { font-size: 13px; color: #424a53; }
-.timer { font-variant-numeric: tabular-nums; font-weight: 600; padding: 2px 8px; border-radius: 10px;
-  background: #eaeef2; color: #1f2328; white-space: nowrap; }
-.timer[data-level="warn"] { background: #fff1c2; color: #5c3b00; }
-.timer[data-level="late"] { background: #b42318; color: #ffffff; }
-.empty { color: #57606a; font-style: italic; margin: 0; }
-ol, ul { list-style: none; margin: 0; padding: 0; }
-.checklist li { display: grid; grid-template-columns: 22px 1fr; gap: 0 6px; padding: 4px 0; border-top: 1px solid #eaeef2; }
-.checklist li:first-child { border-top: none; }
-.icon { font-weight: 700; text-align: center; border-radius: 50%; width: 20px; height: 20px; line-height: 20px; font-size: 12px; }
-.st-missing .icon { border: 2px solid #7a4100; color: #7a4100; line-height: 16px; }
-.st-done .icon { background: #1a7f37; color: #ffffff; }
-.st-spoiled .icon { background: #b42318; color: #ffffff; }
-.step { font-weight: 600; }
-.state { font-size: 12px; font-weight: 600; margin-left: 4px; }
-.st-missing .state { color: #7a4100; }
-.st-done .state { color: #1a7f37; }
-.st-spoiled .state { color: #b42318; }
-.why { grid-column: 2; font-size: 13px; color: #424a53; }
-.checklist li { padding: 2px 0; }
-.next { font-size: 11px; font-weight: 700; text-transform: uppercase; margin-left: 6px; padding: 0 6px; border-radius: 8px; background: #7a4100; color: #ffffff; }
-.is-next { background: #fff8e6; }
-.last .quote.clean { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
-.suggestions li + li { margin-top: 6px; }
-.suggestions button { display: block; width: 100%; text-align: left; font: inherit; color: #0a3069; cursor: pointer;
-  background: #ddf4ff; border: 1px solid #0969da; border-radius: 6px; padding: 6px 8px; }
-.suggestions button:hover { background: #b6e3ff; }
-button:focus-visible, textarea:focus-visible { outline: 3px solid #0550ae; outline-offset: 2px; }
-.sugg-step { display: block; font-size: 11px; font-weight: 700; text-transform: uppercase; color: #0550ae; }
-.key { float: right; font-size: 11px; color: #0550ae; }
-.quote { margin: 0 0 6px; padding: 6px 8px; background: #f6f8fa; border-radius: 6px; white-space: pre-wrap; }
-mark { background: #ffd8d3; color: #1f2328; border-bottom: 2px solid #b42318; padding: 0 1px; border-radius: 2px; }
-.flags li { padding: 4px 0 4px 8px; border-left: 3px solid #b42318; margin-top: 4px; }
-.flag-kind { font-weight: 700; color: #b42318; }
-.try { display: block; font-size: 13px; color: #424a53; }
-.ok { color: #1a7f37; margin: 0; font-weight: 600; }
-.whispers li { background: #f3e8ff; color: #3b1a6b; border-radius: 6px; padding: 6px 8px; margin-top: 4px; }
-.whispers .from { font-weight: 700; }
-.closed-note { background: #eaeef2; padding: 4px 8px; border-radius: 6px; font-size: 13px; margin: 0; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-`;
-
-const TEMPLATE = `
-<section class="panel" role="region" aria-label="Tact coach">
-  <header>
-    <h2>Tact coach</h2>
-    <span class="status" role="status" aria-live="polite">connecting…</span>
-  </header>
-  <div class="who" part="who">
-    <span class="customer">No conversation yet</span>
-    <span class="timer" role="timer" aria-label="Customer waiting" hidden></span>
-  </div>
-  <p class="closed-note" hidden>This conversation is closed.</p>
-  <section class="whispers-box" aria-labelledby="h-wh" hidden>
-    <h3 id="h-wh">From your supervisor</h3>
-    <ul class="whispers" aria-live="polite"></ul>
-  </section>
-  <section class="draft-box" aria-labelledby="h-draft" hidden>
-    <h3 id="h-draft">Your draft</h3>
-    <div class="draft" aria-live="polite"></div>
-  </section>
-  <section class="last-box" aria-labelledby="h-last" hidden>
-    <h3 id="h-last">Your last message</h3>
-    <div class="last" aria-live="polite"><p class="empty">Nothing sent yet.</p></div>
-  </section>
-  <section aria-labelledby="h-sugg">
-    <h3 id="h-sugg">Suggested replies</h3>
-    <ol class="suggestions" aria-label="Suggested replies"></ol>
-    <p class="empty sugg-empty">No suggestion right now.</p>
-  </section>
-  <section aria-labelledby="h-play">
-    <h3 id="h-play">Playbook</h3>
-    <ol class="checklist" aria-label="Playbook checklist"></ol>
-    <p class="empty play-empty">No open complaint.</p>
-  </section>
-</section>`;
+const STATUS_WORDS = {
+  open: 'live',
+  connecting: 'connecting…',
+  offline: 'offline — reconnecting…',
+  refused: 'token refused — sign in again',
+  expired: 'session expired — sign in again',
+  closed: 'disconnected',
+};
 
 function flagTitle(spans) {
   return spans.map((s) => kindLabel(s.kind)).join(', ');
@@ -201,8 +129,7 @@ export class TactCoach extends HTMLElement {
   _status(status, text) {
     const el = this.$('.status');
     el.dataset.status = status;
-    el.textContent =
-      text ?? { open: 'live', connecting: 'connecting…', refused: 'not signed in', closed: 'offline' }[status] ?? status;
+    el.textContent = text ?? STATUS_WORDS[status] ?? status;
   }
 
   _emit(type, detail, cancelable = false) {
@@ -215,13 +142,15 @@ export class TactCoach extends HTMLElement {
     switch (f.type) {
       case 'hello':
         this.open = Array.isArray(f.conversations) ? [...f.conversations] : [];
+        // After a reconnect the panel stays with the conversation it followed, if still open.
         if (this.getAttribute('conversation')) this._follow(this.getAttribute('conversation'), true);
+        else if (this.conversationId && this.open.includes(this.conversationId)) this._follow(this.conversationId, true);
         else if (this.open.length) this._follow(this.open[this.open.length - 1], true);
         break;
       case 'assigned':
         if (!this.open.includes(f.conversation)) this.open.push(f.conversation);
         if (f.customer) this.names.set(f.conversation, f.customer);
-        if (!this.getAttribute('conversation')) this._follow(f.conversation);
+        if (this._mayAutoFollow()) this._follow(f.conversation);
         break;
       case 'closed':
         this.open = this.open.filter((c) => c !== f.conversation);
@@ -233,10 +162,10 @@ export class TactCoach extends HTMLElement {
         break;
       case 'message':
         if (f.conversation === this.conversationId) this._message(f);
-        else if (!this.getAttribute('conversation') && !this.open.includes(f.conversation) && f.role === 'customer') {
-          // A conversation we were not told about (e.g. opened through the HTTP API): follow it.
+        else if (!this.open.includes(f.conversation) && f.role === 'customer') {
+          // A conversation we were not told about (e.g. opened through the HTTP API).
           this.open.push(f.conversation);
-          this._follow(f.conversation);
+          if (this._mayAutoFollow()) this._follow(f.conversation);
         }
         break;
       case 'coach':
@@ -258,10 +187,18 @@ export class TactCoach extends HTMLElement {
 
   // --- following a conversation -------------------------------------------------------------
 
+  // Only while no open conversation is followed, and no host chose one.
+  _mayAutoFollow() {
+    if (this.getAttribute('conversation')) return false;
+    return !this.conversationId || this.state.closed || !this.open.includes(this.conversationId);
+  }
+
   async _follow(id, force = false) {
     if (!id || (id === this.conversationId && !force)) return;
     const changed = id !== this.conversationId;
+    const previous = this.conversationId;
     this.conversationId = id;
+    if (changed) this._emit('tact-follow', { id, previous });
     if (changed) {
       this._reset();
       this._draftQueue = [];
@@ -367,10 +304,12 @@ export class TactCoach extends HTMLElement {
     this._draftTimer = setTimeout(() => this._sendDraft(e.target.value ?? ''), DRAFT_DEBOUNCE_MS);
   }
 
-  // Alt+1..3 in the composer inserts suggestion 1..3.
+  // Alt+1..3 in the composer inserts suggestion 1..3. The physical key (e.code) counts, not the
+  // character: macOS Option+1 types "¡".
   _composerKey(e) {
     if (!e.altKey || e.ctrlKey || e.metaKey || !this._isComposer(e.target)) return;
-    const n = Number(e.key);
+    const m = /^(?:Digit|Numpad)([1-3])$/.exec(e.code ?? '');
+    const n = m ? Number(m[1]) : 0;
     if (n >= 1 && n <= 3 && this._suggestions()[n - 1]) {
       e.preventDefault();
       this.insertSuggestion(n - 1);
@@ -380,6 +319,7 @@ export class TactCoach extends HTMLElement {
   _sendDraft(text) {
     if (!this.socket || !this.conversationId || this.state.closed) return;
     if (text === this._lastDraftSent) return;
+    if (this.overLimit(text) > 0) return; // too long to send: the host's composer says so
     this._lastDraftSent = text;
     if (!text.trim()) {
       this._draftQueue = [];
@@ -428,6 +368,7 @@ export class TactCoach extends HTMLElement {
     const frag = document.createDocumentFragment();
     const quote = document.createElement('p');
     quote.className = 'quote';
+    quote.dir = 'auto';
     renderHighlighted(quote, text, flags, (spans) => ({ className: 'flag', title: flagTitle(spans) }));
     frag.append(quote);
     const list = document.createElement('ul');
@@ -454,15 +395,21 @@ export class TactCoach extends HTMLElement {
 
   // --- public API ---------------------------------------------------------------------------
 
-  send(text) {
-    if (!this.socket || !this.conversationId || !text || !text.trim()) return null;
+  send(text, conversation = this.conversationId) {
+    if (!this.socket || !conversation || !text || !text.trim()) return null;
     const id = clientId('a');
-    this.socket.send({ type: 'message', conversation: this.conversationId, text, client_id: id });
-    return id;
+    return this.socket.send({ type: 'message', conversation, text, client_id: id }) ? id : null;
   }
 
-  closeConversation() {
-    if (this.socket && this.conversationId) this.socket.send({ type: 'close', conversation: this.conversationId });
+  // Bytes of `text` over (> 0) or under (<= 0) what one message frame may carry.
+  overLimit(text, conversation = this.conversationId) {
+    const limit = this.socket?.maxMessage ?? 16384;
+    const frame = { type: 'message', conversation: conversation ?? '', text, client_id: 'a0000000000-000' };
+    return (this.socket ? this.socket.frameBytes(frame) : 0) - limit;
+  }
+
+  closeConversation(id = this.conversationId) {
+    if (this.socket && id) this.socket.send({ type: 'close', conversation: id });
   }
 
   _suggestions() {
@@ -533,7 +480,10 @@ export class TactCoach extends HTMLElement {
       const from = document.createElement('span');
       from.className = 'from';
       from.textContent = `${w.from || 'Supervisor'}: `;
-      li.append(from, document.createTextNode(w.text));
+      const wt = document.createElement('span');
+      wt.dir = 'auto';
+      wt.textContent = w.text;
+      li.append(from, wt);
       list.append(li);
     }
   }
@@ -551,11 +501,12 @@ export class TactCoach extends HTMLElement {
       b.className = 'suggestion';
       b.dataset.step = s.step ?? '';
       b.setAttribute('aria-keyshortcuts', `Alt+${i + 1}`);
-      b.setAttribute('aria-label', `Insert suggestion ${i + 1}${s.step ? ` (${stepLabel(s.step)})` : ''}: ${s.text}`);
       const step = document.createElement('span');
       step.className = 'sugg-step';
-      step.setAttribute('aria-hidden', 'true');
-      step.textContent = s.step ? stepLabel(s.step) : 'Reply';
+      const hiddenLead = document.createElement('span');
+      hiddenLead.className = 'visually-hidden';
+      hiddenLead.textContent = `Insert suggestion ${i + 1}: `;
+      step.append(hiddenLead, s.step ? stepLabel(s.step) : 'Reply');
       const key = document.createElement('span');
       key.className = 'key';
       key.setAttribute('aria-hidden', 'true');
@@ -563,7 +514,7 @@ export class TactCoach extends HTMLElement {
       step.append(key);
       const text = document.createElement('span');
       text.className = 'sugg-text';
-      text.setAttribute('aria-hidden', 'true');
+      text.dir = 'auto';
       text.textContent = s.text;
       b.append(step, text);
       b.addEventListener('click', () => this.insertSuggestion(i));
@@ -638,6 +589,7 @@ export class TactCoach extends HTMLElement {
     if (!flags.length) {
       const quote = document.createElement('p');
       quote.className = 'quote clean';
+      quote.dir = 'auto';
       quote.textContent = last.text;
       const ok = document.createElement('p');
       ok.className = 'ok';

@@ -94,7 +94,8 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
     const before = await patterns.inputValue();
     await patterns.fill(`${before}\n\\bzebra(`);
     await admin.locator('#problems li', { hasText: 'missing )' }).waitFor(TIMEOUT);
-    assert.match(await admin.locator('#problems').innerText(), /position 7/);
+    assert.match(await admin.locator('#problems').innerText(), /Pattern \d+: .*missing \)/);
+    await admin.locator('#problems mark.at').waitFor(TIMEOUT);
     await patterns.fill(`${before}\n\\bzebra\\b`);
     await admin.locator(`#examples li.pass[data-text="${EXAMPLE}"]`).waitFor(TIMEOUT);
     await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
@@ -104,8 +105,8 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
   step('the try box shows the acts of any sentence', async () => {
     await admin.selectOption('#try-role', 'agent');
     await admin.fill('#try-text', ZEBRA);
-    await admin.locator('#try-result .chip:not(.flag)', { hasText: 'blame' }).waitFor(TIMEOUT);
-    await admin.locator('#try-result .chip.flag', { hasText: 'blame' }).waitFor(TIMEOUT);
+    await admin.locator('#try-result .chip:not(.warn)', { hasText: 'blame' }).waitFor(TIMEOUT);
+    await admin.locator('#try-result .chip.warn', { hasText: 'blame' }).waitFor(TIMEOUT);
   });
 
   step('the preview shows what would change', async () => {
@@ -113,8 +114,8 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
     await admin.locator('#preview .summary').waitFor(TIMEOUT);
     const change = admin.locator('#preview .change', { hasText: ZEBRA });
     await change.waitFor(TIMEOUT);
-    await change.locator('.chip.added', { hasText: 'blame' }).waitFor(TIMEOUT);
-    await admin.locator('#preview .counts .chip.added', { hasText: 'blame' }).waitFor(TIMEOUT);
+    await change.locator('.chip[data-meaning="warn"]', { hasText: /^⚠ \+blame$/ }).waitFor(TIMEOUT);
+    await admin.locator('#preview .counts .chip[data-meaning="warn"]', { hasText: /blame$/ }).first().waitFor(TIMEOUT);
     await admin.screenshot({ path: join(screenshotDir, 'admin.png'), fullPage: true });
     keepScreenshot('admin.png');
   });

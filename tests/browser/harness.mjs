@@ -1,7 +1,7 @@
 // Starts a real `tact serve` on a free port with a temporary data dir, mints tokens, and
 // launches Debian's chromium (never a downloaded browser) through playwright-core.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +23,16 @@ export function tactBinary() {
   return found[0];
 }
 
-export async function startServer({ healthEvery = 500 } = {}) {
+// The widget's files: web-widget/, or TACT_STATIC (e.g. an older commit's web-widget, to see a
+// test fail on it: git archive de50cd2 web-widget | tar -x -C /tmp/old; TACT_STATIC=/tmp/old/web-widget).
+export const staticDir = process.env.TACT_STATIC || join(repoRoot, 'web-widget');
+
+// listen: "127.0.0.1:0" picks a free port; data: reuse a data dir (restart), else a new one.
+export async function startServer({ healthEvery = 500, listen = '127.0.0.1:0', data: reuse = null, extra = [] } = {}) {
   const bin = tactBinary();
-  const data = mkdtempSync(join(tmpdir(), 'tact-browser-data-'));
-  const args = ['serve', '--listen', '127.0.0.1:0', '--data', data, '--static', join(repoRoot, 'web-widget'),
-    '--health-every', String(healthEvery), '--threads', '2'];
+  const data = reuse || mkdtempSync(join(tmpdir(), 'tact-browser-data-'));
+  const args = ['serve', '--listen', listen, '--data', data, '--static', staticDir,
+    '--health-every', String(healthEvery), '--threads', '2', ...extra];
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // Never leave a server behind, even when the tests are cut short.
   const reap = () => proc.exitCode === null && proc.kill('SIGKILL');
@@ -56,7 +61,8 @@ export async function startServer({ healthEvery = 500 } = {}) {
     execFileSync(bin, ['token', '--data', data, '--role', role, '--sub', sub, '--name', name, '--ttl', '2h'], {
       encoding: 'utf8',
     }).trim();
-  const stop = async () => {
+  // keepData: stop the process only (a restart on the same data dir follows).
+  const stop = async ({ keepData = false } = {}) => {
     if (proc.exitCode === null) {
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
@@ -65,7 +71,7 @@ export async function startServer({ healthEvery = 500 } = {}) {
       clearTimeout(t);
     }
     process.removeListener('exit', reap);
-    rmSync(data, { recursive: true, force: true });
+    if (!keepData) rmSync(data, { recursive: true, force: true });
   };
   return { base, data, token, stop, stdout: () => out, stderr: () => err };
 }
@@ -127,4 +133,37 @@ export function serverAndBrowser() {
     await env.server?.stop();
   });
   return env;
+}
+
+// Runs axe-core (npm, injected from node_modules) in the page; returns its serious and critical
+// violations as "rule: target" lines.
+const axeSource = () => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
+export async function seriousViolations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ content: axeSource() });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1] ?? ''}`));
+}
+
+// Polls fn until it returns something truthy.
+export async function waitUntil(fn, what, ms = 10000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+// An authenticated JSON call to the server's HTTP API.
+export async function api(server, token, method, path, body) {
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
 }

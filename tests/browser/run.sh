@@ -11,7 +11,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null || [ ! -x "$chrom
   echo "browser tests: node, npm or $chromium missing (scripts/setup installs them); skipped"
   exit 77
 fi
-if [ ! -f node_modules/playwright-core/package.json ]; then
+if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -216,7 +216,7 @@ describe('tact web widget in chromium', { concurrency: false }, () => {
       return s !== null && s < before ? s : null;
     }, `the score to fall below ${before}`);
     assert.ok(afterScore < before);
-    await card.locator('[data-alert="blame"]').waitFor(TIMEOUT);
+    await card.locator('.reasons', { hasText: /blam/i }).waitFor(TIMEOUT);
     // The agent's panel flags the sent message, the words highlighted.
     await coach().locator('.last mark', { hasText: 'should have' }).waitFor(TIMEOUT);
   });

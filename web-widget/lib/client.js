@@ -1,6 +1,6 @@
 // A small client of the Tact gateway (docs/protocol.md): one WebSocket that reconnects with
 // backoff, frames dispatched as DOM events, and authenticated GETs of the HTTP API.
-import { segments } from './utf8.js';
+import { segments, utf8ByteLength } from './utf8.js';
 
 // server: "", "http://host:port", "https://…", "ws://…" or "wss://…"; "" is the page's origin.
 export function httpBase(server) {
@@ -33,8 +33,15 @@ export function clientId(prefix = 'w') {
   return `${prefix}${Date.now().toString(36)}-${clientSeq}`;
 }
 
+// The server's frame limit when its hello does not say (docs/protocol.md: --max-message).
+export const DEFAULT_MAX_MESSAGE = 16384;
+
 // Events: 'frame' (detail: the parsed frame, every one), '<type>' (detail: the frame),
-// 'status' (detail: 'connecting' | 'open' | 'closed' | 'refused').
+// 'status' (detail: 'connecting' | 'open' | 'offline' | 'refused' | 'expired' | 'closed'):
+// offline = the server cannot be reached (retrying); refused = it answers but will not take the
+// token; expired = the token's exp is past (retrying will not help: sign in again).
+// A frame the server refused as too big (close 1009), or one the client refused before sending,
+// comes back as an 'error' frame with code "too_large"; it is never sent again.
 export class TactSocket extends EventTarget {
   constructor(server, token) {
     super();
@@ -45,9 +52,11 @@ export class TactSocket extends EventTarget {
     this.stopped = false;
     this.retryMs = 500;
     this.queue = [];
+    this.maxMessage = DEFAULT_MAX_MESSAGE;
     // Messages sent but not yet acknowledged, by client_id: sent again after a reconnect (the
     // server acknowledges a repeated client_id again instead of storing it twice).
     this.unacked = new Map();
+    this.strikes = new Map(); // frame text -> connections dropped right after sending it
   }
 
   connect() {
@@ -57,13 +66,24 @@ export class TactSocket extends EventTarget {
   }
 
   _setStatus(s) {
+    if (s === this.status && s !== 'open') return;
     this.status = s;
     this.dispatchEvent(new CustomEvent('status', { detail: s }));
   }
 
+  // True when the token's exp (seconds) is past.
+  expired() {
+    const exp = tokenClaims(this.token)?.exp;
+    return typeof exp === 'number' && exp * 1000 <= Date.now();
+  }
+
   _open() {
     if (this.stopped) return;
-    this._setStatus('connecting');
+    if (this.expired()) {
+      this._setStatus('expired');
+      return; // no retry: a new token is needed
+    }
+    if (this.status !== 'offline' && this.status !== 'refused') this._setStatus('connecting');
     const url = `${wsBase(this.server)}/ws?token=${encodeURIComponent(this.token)}`;
     let ws;
     try {
@@ -74,13 +94,20 @@ export class TactSocket extends EventTarget {
     }
     this.ws = ws;
     let opened = false;
+    let lastSent = null; // the last frame sent on this connection (what a 1009 refers to)
+    let lastSentAt = 0;
+    ws.tactSend = (text) => {
+      lastSent = text;
+      lastSentAt = Date.now();
+      ws.send(text);
+    };
     ws.addEventListener('open', () => {
       opened = true;
       this.retryMs = 500;
       this._setStatus('open');
       const pending = new Set([...this.unacked.values(), ...this.queue]);
       this.queue = [];
-      for (const f of pending) ws.send(f);
+      for (const f of pending) ws.tactSend(f);
     });
     ws.addEventListener('message', (e) => {
       let frame;
@@ -89,22 +116,65 @@ export class TactSocket extends EventTarget {
       } catch {
         return;
       }
+      if (frame?.type === 'hello' && Number.isInteger(frame.max_message) && frame.max_message > 0) this.maxMessage = frame.max_message;
       if (frame?.type === 'ack' || (frame?.type === 'error' && typeof frame.ref === 'string')) {
-        this.unacked.delete(frame.type === 'ack' ? frame.client_id : frame.ref);
+        const id = frame.type === 'ack' ? frame.client_id : frame.ref;
+        this.strikes.delete(this.unacked.get(id));
+        this.unacked.delete(id);
       }
-      this.dispatchEvent(new CustomEvent('frame', { detail: frame }));
-      if (frame && typeof frame.type === 'string') this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
+      this._dispatch(frame);
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (!opened && !this.stopped) {
-        // A refused upgrade (bad token) looks like this too: back off harder.
-        this._setStatus('refused');
-        this.retryMs = Math.max(this.retryMs, 4000);
+      // 1009: too big. The server may also reset the connection before its close frame arrives
+      // (1006): a frame that was sent just before two such drops is not sent a third time.
+      if (lastSent !== null && e.code === 1009) this._tooBig(lastSent);
+      else if (lastSent !== null && e.code === 1006 && Date.now() - lastSentAt < 2000) {
+        const strikes = (this.strikes.get(lastSent) ?? 0) + 1;
+        this.strikes.set(lastSent, strikes);
+        if (strikes >= 2) this._tooBig(lastSent);
       }
+      if (!opened && !this.stopped) {
+        this.retryMs = Math.max(this.retryMs, 2000);
+        this._whyRefused();
+      } else if (!this.stopped) this._setStatus('offline');
       this._retry();
     });
+  }
+
+  _dispatch(frame) {
+    this.dispatchEvent(new CustomEvent('frame', { detail: frame }));
+    if (frame && typeof frame.type === 'string') this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
+  }
+
+  // The server closed with 1009 (frame too big): that frame is dropped for good, and reported.
+  _tooBig(text) {
+    this.strikes.delete(text);
+    let ref = null;
+    for (const [id, t] of this.unacked) if (t === text) ref = id;
+    if (ref !== null) this.unacked.delete(ref);
+    this.queue = this.queue.filter((t) => t !== text);
+    let type = null;
+    try {
+      type = JSON.parse(text).type;
+    } catch {
+      /* ours: always JSON */
+    }
+    this._dispatch({ type: 'error', code: 'too_large', ref: ref ?? type,
+      message: `the server refused a frame of ${utf8ByteLength(text)} bytes as too big (limit ${this.maxMessage})` });
+  }
+
+  // A connection that never opened: the token was refused, it expired, or the server is away.
+  async _whyRefused() {
+    if (this.expired()) return this._setStatus('expired');
+    try {
+      const res = await fetch(`${httpBase(this.server)}/healthz`, { cache: 'no-store' });
+      if (this.stopped || this.ws) return;
+      this._setStatus(res.ok ? 'refused' : 'offline');
+    } catch {
+      if (!this.stopped && !this.ws) this._setStatus('offline');
+    }
   }
 
   _retry() {
@@ -112,18 +182,30 @@ export class TactSocket extends EventTarget {
       this._setStatus('closed');
       return;
     }
-    if (this.status !== 'refused') this._setStatus('connecting');
     const wait = this.retryMs;
     this.retryMs = Math.min(this.retryMs * 2, 15000);
     setTimeout(() => this._open(), wait);
   }
 
-  // Sends a frame now, or once connected.
+  // Sends a frame now, or once connected. Returns false (and sends nothing) when the frame is
+  // larger than the server's limit; an 'error' frame with code "too_large" says so.
   send(frame) {
     const text = JSON.stringify(frame);
+    const size = utf8ByteLength(text);
+    if (size > this.maxMessage) {
+      this._dispatch({ type: 'error', code: 'too_large', ref: frame.client_id ?? frame.type ?? null,
+        message: `too long: ${size} bytes, the server takes ${this.maxMessage}` });
+      return false;
+    }
     if (frame.type === 'message' && frame.client_id) this.unacked.set(frame.client_id, text);
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.tactSend(text);
     else this.queue.push(text);
+    return true;
+  }
+
+  // Bytes of a frame once JSON-encoded: what the limit counts.
+  frameBytes(frame) {
+    return utf8ByteLength(JSON.stringify(frame));
   }
 
   close() {

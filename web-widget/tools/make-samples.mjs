@@ -15,9 +15,21 @@ const input = process.argv[2] ?? resolve(here, '../../../shared/data/twitter-cus
 const output = process.argv[3] ?? resolve(here, '../demo/samples.json');
 const WANT = 20;
 
+// Tweets carry HTML entities ("&amp;"): the samples hold the characters.
+function decodeEntities(text) {
+  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/giu, (all, e) => {
+    if (e[0] === '#') {
+      const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(cp) && cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
+    }
+    return named[e.toLowerCase()] ?? all;
+  });
+}
+
 // "@HP @Tesco your software..." -> "your software..."; trailing "^Ganesh" signatures go too.
 function clean(text) {
-  return text
+  return decodeEntities(text)
     .replace(/^(\s*@\w+)+\s*/u, '')
     .replace(/\s+(\^|-|–)\s?[A-Z]{1,3}[a-z]*\s*$/u, '')
     .replace(/\s+/gu, ' ')
