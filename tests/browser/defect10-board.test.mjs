@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { api, keepScreenshot, screenshotDir, serverAndBrowser } from './harness.mjs';
-import { TIMEOUT, agentPage, conversationOf, customer, waitUntil } from './people.mjs';
+import { keepScreenshot, screenshotDir, serverAndBrowser } from './harness.mjs';
+import { TIMEOUT, agentPage, conversationOf, customer, sayAsAgent, waitUntil } from './people.mjs';
 
 const env = serverAndBrowser();
 const order = (page) => page.locator('.card').evaluateAll((cs) => cs.map((c) => c.dataset.conversation));
@@ -24,12 +24,11 @@ test('escalated first, few alerts, a stable order, filters and Escape', async ()
     people[n] = await customer(env, n.toLowerCase(), n);
     await people[n].say(`My order #${n.length}${n.charCodeAt(0)} never arrived and nobody answers!`);
   }
-  // Their agents blame two customers (through the HTTP API): their health falls.
+  // Their agents blame two customers (over WebSocket, as live chats are written): their health falls.
   for (const n of ['Ana', 'Cy']) {
     const c = await conversationOf(env, n);
-    const r = await api(env.server, env.server.token('agent', c.agent, c.agent), 'POST', `/api/conversations/${c.id}/events`,
-      { role: 'agent', text: 'You should have checked the tracking number before ordering.' });
-    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const ack = await sayAsAgent(env, board, c.agent, c.id, 'You should have checked the tracking number before ordering.');
+    assert.equal(ack.conversation, c.id);
   }
   // Flo, who has the best health, escalates.
   await people.Flo.say('This is ridiculous. I want to speak to your manager now!');

@@ -23,6 +23,24 @@ export async function agentPage(env, sub = 'alice', name = 'Alice', query = '') 
   return page;
 }
 
+// Sends `text` into a live chat as its agent over a WebSocket of its own, from `page` (any page of
+// the server's origin), and waits for the ack: live chats are written only over /ws.
+export async function sayAsAgent(env, page, sub, conversation, text) {
+  const token = env.server.token('agent', sub, sub);
+  const ack = await page.evaluate(({ token, conversation, text }) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws?token=${token}`);
+    const clientId = `say-${Math.random().toString(36).slice(2)}`;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'message', conversation, text, client_id: clientId }));
+    ws.onmessage = (e) => {
+      const f = JSON.parse(e.data);
+      if (f.type === 'ack' && f.client_id === clientId) { ws.close(); resolve(f); }
+      if (f.type === 'error') { ws.close(); reject(new Error(f.message)); }
+    };
+    ws.onerror = () => reject(new Error('the WebSocket failed'));
+  }), { token, conversation, text });
+  return ack;
+}
+
 // The server's conversations (supervisor view), with their transcripts.
 export async function conversations(env) {
   const sup = env.server.token('supervisor', 'sam', 'Sam');
