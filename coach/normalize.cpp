@@ -1,5 +1,7 @@
 #include "normalize.hpp"
 
+#include <array>
+
 namespace tact::coach {
 namespace {
 
@@ -16,6 +18,17 @@ bool starts_with_nocase(std::string_view s, std::size_t at, std::string_view pre
   return true;
 }
 
+// How the fast path of normalize() sees a byte: plain (copied), special (white space, '@', UTF-8),
+// or a letter that may start a link ("http", "www") when it starts a token.
+enum ByteKind : unsigned char { kPlain, kSpecial, kMayStartLink };
+constexpr std::array<ByteKind, 256> kByteKind = [] {
+  std::array<ByteKind, 256> t{};
+  for (int c = 0x80; c < 256; ++c) t[c] = kSpecial;
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v', '@'}) t[c] = kSpecial;
+  for (unsigned char c : {'h', 'H', 'w', 'W'}) t[c] = kMayStartLink;
+  return t;
+}();
+
 // A three-byte UTF-8 punctuation mark with a plain ASCII stand-in, or nullptr.
 const char* ascii_for(std::string_view s, std::size_t i) {
   if (s.size() - i >= 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) == 0xA0)
@@ -31,17 +44,26 @@ const char* ascii_for(std::string_view s, std::size_t i) {
   }
 }
 
+// Builds the normalized text, and the map back to the original when kOrigin.
+template <bool kOrigin>
 class Builder {
  public:
   explicit Builder(NormalizedText& out) : out_(out) {}
   void put(char c, std::size_t begin, std::size_t end) {
     out_.text.push_back(c);
-    out_.origin.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
+    if constexpr (kOrigin) out_.origin.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
+  }
+  // Copies original bytes [begin, end) unchanged.
+  void append(std::string_view s, std::size_t begin, std::size_t end) {
+    out_.text.append(s.data() + begin, end - begin);
+    if constexpr (kOrigin)
+      for (auto k = begin; k < end; ++k)
+        out_.origin.push_back({static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k + 1)});
   }
   void space(std::size_t begin, std::size_t end) {
     if (out_.text.empty()) return;
     if (out_.text.back() == ' ') {
-      out_.origin.back().end = static_cast<std::uint32_t>(end);
+      if constexpr (kOrigin) out_.origin.back().end = static_cast<std::uint32_t>(end);
       return;
     }
     put(' ', begin, end);
@@ -49,7 +71,7 @@ class Builder {
   void finish() {
     if (!out_.text.empty() && out_.text.back() == ' ') {
       out_.text.pop_back();
-      out_.origin.pop_back();
+      if constexpr (kOrigin) out_.origin.pop_back();
     }
   }
 
@@ -57,22 +79,48 @@ class Builder {
   NormalizedText& out_;
 };
 
+template <bool kOrigin>
+NormalizedText run(std::string_view s);
+
 }  // namespace
 
 ByteRange NormalizedText::to_original(std::size_t begin, std::size_t end) const {
   return {origin[begin].begin, origin[end - 1].end};
 }
 
-NormalizedText normalize(std::string_view s) {
+NormalizedText normalize(std::string_view s) { return run<true>(s); }
+
+std::string normalize_text(std::string_view s) { return std::move(run<false>(s).text); }
+
+namespace {
+
+template <bool kOrigin>
+NormalizedText run(std::string_view s) {
   NormalizedText out;
   out.text.reserve(s.size());
-  out.origin.reserve(s.size());
-  Builder b(out);
+  if constexpr (kOrigin) out.origin.reserve(s.size());
+  Builder<kOrigin> b(out);
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     // A link starts anywhere a word does not continue: after spaces, no-break spaces, ':' or '('.
     const bool token_start = i == 0 || !is_handle_char(static_cast<unsigned char>(s[i - 1]));
+    // Most bytes are plain ASCII that stays as it is: copy a run of them at once. A run stops before
+    // a byte that may start something else: '@', white space, UTF-8, an 'h' or 'w' starting a token.
+    {
+      std::size_t j = i;
+      while (j < s.size()) {
+        const auto kind = kByteKind[static_cast<unsigned char>(s[j])];
+        if (kind == kSpecial) break;
+        if (kind == kMayStartLink && (j == 0 || !is_handle_char(static_cast<unsigned char>(s[j - 1])))) break;
+        ++j;
+      }
+      if (j > i) {
+        b.append(s, i, j);
+        i = j;
+        continue;
+      }
+    }
     if (c == '@' && i + 1 < s.size() && is_handle_char(static_cast<unsigned char>(s[i + 1])) &&
         (i == 0 || !is_handle_char(static_cast<unsigned char>(s[i - 1])))) {
       std::size_t j = i + 1;
@@ -112,4 +160,5 @@ NormalizedText normalize(std::string_view s) {
   return out;
 }
 
+}  // namespace
 }  // namespace tact::coach
