@@ -61,15 +61,21 @@ bool negated(const RuleSet& rules, std::string_view text, const Segments& seg, s
   const std::size_t clause_begin = c == seg.clauses.begin() ? 0 : std::prev(c)->begin;
   const std::size_t clause_end = c == seg.clauses.begin() ? text.size() : std::max<std::size_t>(std::prev(c)->end, end);
   const int window = rules.pack().negation.window_words;
-  std::size_t from = begin;
-  for (int words = 0; words < window && from > clause_begin; ++words) {
-    while (from > clause_begin && text[from - 1] == ' ') --from;
-    while (from > clause_begin && text[from - 1] != ' ') --from;
-  }
-  re2::StringPiece rest(text.data() + from, begin - from);
+  auto back = [&](std::size_t from, int n) {
+    for (int words = 0; words < n && from > clause_begin; ++words) {
+      while (from > clause_begin && text[from - 1] == ' ') --from;
+      while (from > clause_begin && text[from - 1] != ' ') --from;
+    }
+    return from;
+  };
+  const std::size_t from = back(begin, window);
+  // Scanning starts three words earlier so that an exception that begins before the window ("if
+  // you don't receive the refund") still covers its negator; only negators inside the window count.
+  const std::size_t scan_from = back(from, 3);
+  re2::StringPiece rest(text.data() + scan_from, begin - scan_from);
   re2::StringPiece negator;
   while (RE2::FindAndConsume(&rest, *neg, &negator))
-    if (negator.data() != nullptr) return true;
+    if (negator.data() != nullptr && static_cast<std::size_t>(negator.data() - text.data()) >= from) return true;
   const RE2* after = rules.negator_after();
   if (!after) return false;
   std::size_t to = end;
