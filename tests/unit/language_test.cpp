@@ -193,9 +193,9 @@ TEST_CASE("scope sentence reaches across clauses; scope message vetoes anywhere"
 namespace {
 json negation_pack(json rule) {
   auto pack = pack_with(std::move(rule));
-  pack["negation"] = {{"negators", {"not", "can't", "cannot", "unable to", "no", "isn't"}},
+  pack["negation"] = {{"negators", {"not", "can't", "cannot", "unable to", "no", "isn't", "don't"}},
                       {"after", {"isn't possible", "is not available"}},
-                      {"except", {"no problem", "not only"}},
+                      {"except", {"no problem", "not only", "if you don't"}},
                       {"window_words", 4}};
   return pack;
 }
@@ -218,6 +218,10 @@ TEST_CASE("a negator before a negatable match in its clause cancels it", "[langu
   CHECK(sol("I cannot say how sorry we are for all of this mess; a refund is yours"));
   CHECK(sol("It isn't what you hoped to hear after all this, here's a refund"));  // beyond the window
   CHECK(sol("No refund for the fee. A replacement ships today"));  // one match survives
+  // An exception that starts before the window still covers its negator.
+  CHECK(sol("If you don't see the refund by Friday, tell us"));
+  CHECK(sol("and if you don't receive the refund by Friday, tell us"));
+  CHECK_FALSE(sol("and then you don't get the refund"));
 }
 
 TEST_CASE("negation can be set per pattern, and spans show the surviving match", "[language][negation]") {
