@@ -1,6 +1,7 @@
 #include "normalize.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace tact::coach {
 namespace {
@@ -44,39 +45,48 @@ const char* ascii_for(std::string_view s, std::size_t i) {
   }
 }
 
-// Builds the normalized text, and the map back to the original when kOrigin.
+// Builds the normalized text, and the map back to the original when kOrigin. The text is written
+// through a pointer into a buffer sized for the worst case (a bare "www." becomes " <url>": 4 bytes
+// to 6), then cut to length.
 template <bool kOrigin>
 class Builder {
  public:
-  explicit Builder(NormalizedText& out) : out_(out) {}
+  Builder(NormalizedText& out, std::size_t original_size) : out_(out) {
+    out_.text.resize(original_size + original_size / 2 + 2);
+    begin_ = w_ = out_.text.data();
+  }
   void put(char c, std::size_t begin, std::size_t end) {
-    out_.text.push_back(c);
+    *w_++ = c;
     if constexpr (kOrigin) out_.origin.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
   }
   // Copies original bytes [begin, end) unchanged.
   void append(std::string_view s, std::size_t begin, std::size_t end) {
-    out_.text.append(s.data() + begin, end - begin);
+    std::memcpy(w_, s.data() + begin, end - begin);
+    w_ += end - begin;
     if constexpr (kOrigin)
       for (auto k = begin; k < end; ++k)
         out_.origin.push_back({static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k + 1)});
   }
   void space(std::size_t begin, std::size_t end) {
-    if (out_.text.empty()) return;
-    if (out_.text.back() == ' ') {
+    if (w_ == begin_) return;
+    if (w_[-1] == ' ') {
       if constexpr (kOrigin) out_.origin.back().end = static_cast<std::uint32_t>(end);
       return;
     }
     put(' ', begin, end);
   }
   void finish() {
-    if (!out_.text.empty() && out_.text.back() == ' ') {
-      out_.text.pop_back();
+    if (w_ != begin_ && w_[-1] == ' ') {
+      --w_;
       if constexpr (kOrigin) out_.origin.pop_back();
     }
+    out_.text.resize(static_cast<std::size_t>(w_ - begin_));
   }
 
  private:
   NormalizedText& out_;
+  char* begin_ = nullptr;
+  char* w_ = nullptr;
 };
 
 template <bool kOrigin>
@@ -97,9 +107,8 @@ namespace {
 template <bool kOrigin>
 NormalizedText run(std::string_view s) {
   NormalizedText out;
-  out.text.reserve(s.size());
   if constexpr (kOrigin) out.origin.reserve(s.size());
-  Builder<kOrigin> b(out);
+  Builder<kOrigin> b(out, s.size());
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
