@@ -38,6 +38,13 @@ bool is_abbreviation(std::string_view s, std::size_t dot) {
   return false;
 }
 
+// True when the ';' at `semi` ends an HTML entity ("&amp;", "&#39;"), which chat exports often keep.
+bool is_html_entity_end(std::string_view s, std::size_t semi) {
+  std::size_t b = semi;
+  while (b > 0 && semi - b < 8 && (is_alpha(s[b - 1]) || (s[b - 1] >= '0' && s[b - 1] <= '9') || s[b - 1] == '#')) --b;
+  return b > 0 && b < semi && s[b - 1] == '&';
+}
+
 // Length of the contrast word starting at i, when s[i..] is one followed by a space or punctuation.
 std::size_t contrast_at(std::string_view s, std::size_t i) {
   const char first = lower(s[i]);
@@ -97,6 +104,7 @@ Segments split_clauses(std::string_view s) {
       clause_begin = sentence_begin = skip_spaces(j);
       i = clause_begin == 0 ? 0 : clause_begin - 1;
     } else if (c == ';') {
+      if (is_html_entity_end(s, i)) continue;
       end_clause(i + 1);
       clause_begin = skip_spaces(i + 1);
       i = clause_begin - 1;

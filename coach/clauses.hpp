@@ -10,7 +10,8 @@
 // refund it" is the clauses "I'm sorry, but" and "we can't refund it". The contrast word ends the
 // clause it turns, so a rule sees "sorry, but" (a non-apology) and a veto such as "but$" can say that
 // what the clause says is taken back; what follows is a clause of its own. A clause keeps its own
-// punctuation (the sentence's final mark, a ';') and starts at its first non-space byte. Line breaks
+// punctuation (the sentence's final mark, a ';') and starts at its first non-space byte. The ';' of an
+// HTML entity ("&amp;", "&#39;") ends nothing. Line breaks
 // are gone by then (normalize() collapses white space), so they split nothing.
 #include <cstdint>
 #include <string_view>

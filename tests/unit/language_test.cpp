@@ -135,6 +135,8 @@ TEST_CASE("abbreviations, decimals and ellipses do not end a sentence", "[langua
   CHECK(clause_texts("well... it broke") == std::vector<std::string>{"well... it broke"});
   CHECK(clause_texts("  ").empty());
   CHECK(clause_texts("butter is fine, though") == std::vector<std::string>{"butter is fine, though"});
+  CHECK(clause_texts("grant access &amp; restart, it&#39;s quick; done") ==
+        std::vector<std::string>{"grant access &amp; restart, it&#39;s quick;", "done"});
 }
 
 TEST_CASE("a match lies in one clause: a pattern cannot reach across sentences", "[language][clause]") {
