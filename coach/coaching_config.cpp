@@ -115,11 +115,54 @@ void parse_playbook(const json& pb, JsonReader& r, CoachingConfig& c) {
   }
 }
 
+void parse_tone(const json& tone, JsonReader& r, CoachingConfig& c) {
+  auto checks = tone.find("checks");
+  if (checks == tone.end()) {
+    // The older form: two fixed checks with their limits.
+    ToneCheck caps{"all_caps", "shouting"}, curt{"curt", "short"};
+    caps.min_letters = static_cast<int>(r.number(tone, "caps_min_letters", "tone.caps_min_letters", 1, 1000).value_or(caps.min_letters));
+    caps.ratio = r.number(tone, "caps_ratio", "tone.caps_ratio", 0.5, 1).value_or(caps.ratio);
+    curt.max_words = static_cast<int>(r.number(tone, "curt_max_words", "tone.curt_max_words", 0, 20).value_or(curt.max_words));
+    c.tone.checks = {caps, curt};
+    return;
+  }
+  if (!checks->is_array()) {
+    r.fail("tone.checks", "must be an array of checks");
+    return;
+  }
+  for (std::size_t i = 0; i < checks->size(); ++i) {
+    const auto& o = (*checks)[i];
+    const auto f = at("tone.checks", i);
+    if (!o.is_object()) {
+      r.fail(f, "must be an object with \"flag\" and \"kind\"");
+      continue;
+    }
+    ToneCheck t;
+    t.flag = r.string(o, "flag", f + ".flag", true).value_or("");
+    t.kind = r.string(o, "kind", f + ".kind", true).value_or("");
+    if (t.kind == "shouting") {
+      t.min_letters = static_cast<int>(r.number(o, "min_letters", f + ".min_letters", 1, 1000).value_or(t.min_letters));
+      t.ratio = r.number(o, "ratio", f + ".ratio", 0.5, 1).value_or(t.ratio);
+    } else if (t.kind == "short") {
+      t.max_words = static_cast<int>(r.number(o, "max_words", f + ".max_words", 0, 20).value_or(t.max_words));
+      t.only_open_complaint = r.boolean(o, "only_open_complaint", f + ".only_open_complaint").value_or(true);
+    } else if (!t.kind.empty()) {
+      r.fail(f + ".kind", "\"" + t.kind + "\" is not a tone check; use \"shouting\" or \"short\"");
+    }
+    if (is_act_of(Role::agent, t.flag) || t.flag == "order" || t.flag == "deadline")
+      r.fail(f + ".flag", "\"" + t.flag + "\" is taken (an act or a playbook flag); a tone check needs a flag name of its own");
+    for (const auto& other : c.tone.checks)
+      if (!t.flag.empty() && other.flag == t.flag) r.fail(f + ".flag", "\"" + t.flag + "\" is raised by another check too");
+    c.tone.checks.push_back(std::move(t));
+  }
+}
+
 void parse_flags(const json& flags, JsonReader& r, CoachingConfig& c) {
   for (const auto& [key, v] : flags.items()) {
     const auto f = "flags." + key;
-    if (!is_act_of(Role::agent, key) && key != "all_caps" && key != "curt") {
-      r.fail(f, "is neither an agent act nor \"all_caps\" or \"curt\"");
+    const bool tone_flag = std::any_of(c.tone.checks.begin(), c.tone.checks.end(), [&](const ToneCheck& t) { return t.flag == key; });
+    if (!is_act_of(Role::agent, key) && !tone_flag) {
+      r.fail(f, "is neither an agent act nor the flag of a tone check");
       continue;
     }
     if (!v.is_object()) {
@@ -127,8 +170,11 @@ void parse_flags(const json& flags, JsonReader& r, CoachingConfig& c) {
       continue;
     }
     c.flags[key] = FlagText{r.string(v, "why", f + ".why", true).value_or(""),
-                            r.string(v, "try_instead", f + ".try_instead", true).value_or("")};
+                            r.string(v, "try_instead", f + ".try_instead", true).value_or(""),
+                            r.string(v, "label", f + ".label", false).value_or("")};
   }
+  for (auto act : acts_of(Role::agent))
+    if (c.flags.count(act)) c.flagged_acts.emplace_back(act);
 }
 
 void parse_templates(const json& pack, JsonReader& r, CoachingConfig& c) {
@@ -215,11 +261,8 @@ CoachingConfig parse_coaching_config(const json& pack, std::vector<Problem>& pro
   CoachingConfig c;
   JsonReader r(problems, "");
   parse_playbook(section(pack, "playbook", r), r, c);
+  parse_tone(section(pack, "tone", r), r, c);
   parse_flags(section(pack, "flags", r), r, c);
-  const auto& tone = section(pack, "tone", r);
-  c.tone.curt_max_words = static_cast<int>(r.number(tone, "curt_max_words", "tone.curt_max_words", 0, 20).value_or(c.tone.curt_max_words));
-  c.tone.caps_min_letters = static_cast<int>(r.number(tone, "caps_min_letters", "tone.caps_min_letters", 1, 1000).value_or(c.tone.caps_min_letters));
-  c.tone.caps_ratio = r.number(tone, "caps_ratio", "tone.caps_ratio", 0.5, 1).value_or(c.tone.caps_ratio);
   parse_templates(pack, r, c);
   parse_sentiment(section(pack, "sentiment", r), r, c);
   parse_health(section(pack, "health", r), r, c);

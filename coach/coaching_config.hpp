@@ -38,15 +38,30 @@ struct Deadline {
   std::string flag;
 };
 
+// A flag's texts. A flags entry keyed by an agent act makes that act a flag on the agent's message
+// (so a new flagged act needs only a pack entry); one keyed by a tone check's flag gives its texts.
 struct FlagText {
   std::string why;
   std::string try_instead;
+  std::string label;  // how health reasons name it ("ALL CAPS"); the key when empty
+};
+
+// A check of a message's shape rather than its phrasing. kind "shouting": at least min_letters
+// letters, at least `ratio` of them capitals; kind "short": at most max_words words, only while a
+// complaint is open when only_open_complaint.
+struct ToneCheck {
+  std::string flag;  // the flag it raises, e.g. "all_caps"
+  std::string kind;  // "shouting" or "short"
+  int min_letters = 8;
+  double ratio = 0.8;
+  int max_words = 2;
+  bool only_open_complaint = true;
 };
 
 struct ToneConfig {
-  int curt_max_words = 2;        // an agent reply to an open complaint this short is curt
-  int caps_min_letters = 8;      // shouting needs at least this many letters ...
-  double caps_ratio = 0.8;       // ... with at least this share upper case
+  // From the pack's "tone": {"checks": [...]}; a pack with the older "curt_max_words",
+  // "caps_min_letters" and "caps_ratio" keys gets the two checks "all_caps" and "curt" from them.
+  std::vector<ToneCheck> checks;
 };
 
 struct ReplyTemplate {
@@ -62,8 +77,8 @@ struct SentimentConfig {
 };
 
 struct HealthConfig {
-  int bad_act = 15;             // each blame/excuse/non_apology/dismissive/negative_tone
-  int tone = 8;                 // each ALL CAPS or curt reply
+  int bad_act = 15;             // each flagged act (blame, excuse, ... in the default pack)
+  int tone = 8;                 // each tone check's flag (ALL CAPS, curt)
   int missing_step = 8;         // each expected step still missing once the agent has replied
   int deadline_missed = 10;     // each missed deadline or order rule
   int escalation = 15;          // the customer escalated in the open round
@@ -79,7 +94,8 @@ struct CoachingConfig {
   std::string settled_by;                // once this step is done, the next complaint opens a new round
   std::vector<OrderRule> order;
   std::vector<Deadline> deadlines;
-  std::map<std::string, FlagText, std::less<>> flags;  // by act, and "all_caps", "curt"
+  std::map<std::string, FlagText, std::less<>> flags;  // by agent act, and by tone check flag
+  std::vector<std::string> flagged_acts;                // agent acts with a flags entry, in the vocabulary's order
   ToneConfig tone;
   std::vector<ReplyTemplate> templates;
   SentimentConfig sentiment;

@@ -49,10 +49,9 @@ std::vector<Flag> message_flags(const RuleSet& rules, const Annotation& a, std::
                                 std::string_view normalized, bool complaint_open) {
   const auto& c = rules.coaching();
   std::vector<Flag> flags;
-  static constexpr std::string_view bad[] = {"blame", "excuse", "non_apology", "dismissive", "negative_tone"};
-  for (auto act : bad) {
+  for (const auto& act : c.flagged_acts) {
     if (!a.has(act)) continue;
-    Flag f{std::string(act), std::nullopt, "", ""};
+    Flag f{act, std::nullopt, "", ""};
     for (const auto& s : a.spans)
       if (s.act == act) {
         f.span = ByteRange{s.begin, s.end};
@@ -64,14 +63,11 @@ std::vector<Flag> message_flags(const RuleSet& rules, const Annotation& a, std::
     }
     flags.push_back(std::move(f));
   }
-  if (auto span = shouting(c.tone, original)) {
-    const auto* t = flag_text(c, "all_caps");
-    flags.push_back({"all_caps", span, t ? t->why : "ALL CAPS reads as shouting.", t ? t->try_instead : ""});
-  }
-  if (complaint_open && is_curt(c.tone, normalized)) {
-    const auto* t = flag_text(c, "curt");
-    flags.push_back({"curt", ByteRange{0, static_cast<std::uint32_t>(original.size())},
-                     t ? t->why : "A very short reply to a complaint feels cold.", t ? t->try_instead : ""});
+  for (const auto& check : c.tone.checks) {
+    auto span = tone_check(check, original, normalized, complaint_open);
+    if (!span) continue;
+    const auto* t = flag_text(c, check.flag);
+    flags.push_back({check.flag, span, t ? t->why : "The tone of this message: " + check.flag + ".", t ? t->try_instead : ""});
   }
   return flags;
 }
@@ -140,8 +136,10 @@ void Conversation::apply_agent(const RuleSet& rules, const Event& e, std::string
   const bool round_open = !steps_.empty();
   out.flags = message_flags(rules, out.annotation, e.text, normalized, round_open);
   for (const auto& f : out.flags) {
-    const int w = (f.kind == "all_caps" || f.kind == "curt") ? c.health.tone : c.health.bad_act;
-    penalties_.push_back({w, std::string(f.kind == "all_caps" ? "ALL CAPS" : f.kind) + " in message " + e.message_id});
+    const bool is_act = std::find(c.flagged_acts.begin(), c.flagged_acts.end(), f.kind) != c.flagged_acts.end();
+    const auto* t = flag_text(c, f.kind);
+    const auto& label = t && !t->label.empty() ? t->label : f.kind;
+    penalties_.push_back({is_act ? c.health.bad_act : c.health.tone, label + " in message " + e.message_id});
   }
   if (round_open && agent_turns_in_round_ == 0) {
     for (const auto& d : c.deadlines)

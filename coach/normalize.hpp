@@ -32,4 +32,7 @@ struct NormalizedText {
 
 NormalizedText normalize(std::string_view original);
 
+// The same text without the map back to the original, for callers that need no spans.
+std::string normalize_text(std::string_view original);
+
 }  // namespace tact::coach

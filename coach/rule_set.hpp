@@ -1,10 +1,13 @@
 #pragma once
 // A compiled rule pack: immutable once built, shared as std::shared_ptr<const RuleSet>.
 //
-// compile() checks the whole pack (every field, every regex with RE2's own message and position)
-// and either returns a rule set or refuses with every problem: never a partial set. All patterns
-// and vetoes of a role are scanned in one RE2::Set pass; each rule also keeps its own RE2 objects
-// to report spans and to rescan when the set's DFA runs out of memory.
+// compile() checks the whole pack (every field, every regex with RE2's own message and position,
+// every lexicon reference) and either returns a rule set or refuses with every problem: never a
+// partial set. A role's patterns and vetoes are scanned with one RE2::Set per scope (clause,
+// sentence, message: see Scope), each over its units of the text; each rule also keeps its own RE2
+// objects to report spans, to find a negatable match's position, and to rescan when a set's DFA
+// runs out of memory.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,27 +48,44 @@ CompileResult compile(const nlohmann::json& pack, const CompileLimits& limits = 
 
 class RuleSet {
  public:
+  struct CompiledPattern {
+    std::unique_ptr<RE2> re;
+    std::vector<std::unique_ptr<RE2>> unless;  // this pattern's own vetoes
+    bool negatable = false;
+  };
   struct CompiledRule {
     const Rule* rule;
-    std::vector<std::unique_ptr<RE2>> patterns;
-    std::vector<std::unique_ptr<RE2>> unless;
+    std::vector<CompiledPattern> patterns;
+    std::vector<std::unique_ptr<RE2>> unless;  // vetoes of every pattern
   };
-  // What one index of a role's RE2::Set stands for.
+  enum class EntryKind : std::uint8_t { pattern, rule_veto, pattern_veto };
+  // What one index of a scope's RE2::Set stands for.
   struct SetEntry {
     std::uint32_t rule;     // index into rules()
-    std::uint32_t pattern;  // index into the rule's patterns or unless
-    bool veto;
+    std::uint32_t pattern;  // index into the rule's patterns (for a rule veto: into its unless)
+    std::uint32_t veto;     // for a pattern veto: index into that pattern's unless
+    EntryKind kind;
+  };
+  struct ScopeIndex {
+    std::unique_ptr<RE2::Set> set;  // null when no rule of the role has this scope
+    std::vector<SetEntry> entries;
   };
   struct RoleIndex {
-    std::unique_ptr<RE2::Set> set;
-    std::vector<SetEntry> entries;
+    std::array<ScopeIndex, 3> scopes;  // by Scope
+    bool negatable = false;            // some pattern of the role is negatable
+    const ScopeIndex& scope(Scope s) const { return scopes[static_cast<std::size_t>(s)]; }
   };
 
   const RulePack& pack() const { return pack_; }
   const CoachingConfig& coaching() const { return pack_.coaching; }
   const std::vector<CompiledRule>& rules() const { return rules_; }
   const RoleIndex& index(Role r) const { return r == Role::customer ? customer_ : agent_; }
-  std::size_t pattern_count() const { return customer_.entries.size() + agent_.entries.size(); }
+  std::size_t pattern_count() const;
+  // Matches a negator or an exception, with the negator (not the exception) in group 1; null when
+  // the pack has no negators.
+  const RE2* negator() const { return negator_.get(); }
+  // Matches a phrase that negates what comes before it ("isn't possible"); null when there is none.
+  const RE2* negator_after() const { return negator_after_.get(); }
 
   RuleSet(const RuleSet&) = delete;
   RuleSet& operator=(const RuleSet&) = delete;
@@ -77,6 +97,8 @@ class RuleSet {
   std::vector<CompiledRule> rules_;
   RoleIndex customer_;
   RoleIndex agent_;
+  std::unique_ptr<RE2> negator_;
+  std::unique_ptr<RE2> negator_after_;
 };
 
 }  // namespace tact::coach

@@ -2,7 +2,7 @@
 
 namespace tact::coach {
 
-std::optional<ByteRange> shouting(const ToneConfig& tone, std::string_view s) {
+std::optional<ByteRange> shouting(const ToneCheck& tone, std::string_view s) {
   int letters = 0, upper = 0;
   std::size_t first = s.size(), last = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -15,11 +15,11 @@ std::optional<ByteRange> shouting(const ToneConfig& tone, std::string_view s) {
     if (first == s.size()) first = i;
     last = i;
   }
-  if (letters < tone.caps_min_letters || upper < tone.caps_ratio * letters) return std::nullopt;
+  if (letters < tone.min_letters || upper < tone.ratio * letters) return std::nullopt;
   return ByteRange{static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(last + 1)};
 }
 
-bool is_curt(const ToneConfig& tone, std::string_view normalized) {
+bool is_curt(const ToneCheck& tone, std::string_view normalized) {
   int words = 0;
   bool in_word = false;
   for (char c : normalized) {
@@ -27,7 +27,15 @@ bool is_curt(const ToneConfig& tone, std::string_view normalized) {
     if (word_char && !in_word) ++words;
     in_word = word_char;
   }
-  return words > 0 && words <= tone.curt_max_words;
+  return words > 0 && words <= tone.max_words;
+}
+
+std::optional<ByteRange> tone_check(const ToneCheck& check, std::string_view original, std::string_view normalized,
+                                    bool complaint_open) {
+  if (check.kind == "shouting") return shouting(check, original);
+  if (check.kind == "short" && (complaint_open || !check.only_open_complaint) && is_curt(check, normalized))
+    return ByteRange{0, static_cast<std::uint32_t>(original.size())};
+  return std::nullopt;
 }
 
 }  // namespace tact::coach

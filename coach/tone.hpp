@@ -1,5 +1,6 @@
 #pragma once
 // Tone problems that are about the shape of a message, not its phrasing: shouting and curtness.
+// Which checks run, their limits and the flags they raise are the pack's (ToneConfig).
 #include <optional>
 #include <string_view>
 
@@ -8,10 +9,14 @@
 
 namespace tact::coach {
 
-// The span of the shouted part when enough of the message's letters are capitals.
-std::optional<ByteRange> shouting(const ToneConfig& tone, std::string_view original);
+// Kind "shouting": the span of the shouted part when enough of the message's letters are capitals.
+std::optional<ByteRange> shouting(const ToneCheck& check, std::string_view original);
 
-// True when the message has at most tone.curt_max_words words.
-bool is_curt(const ToneConfig& tone, std::string_view normalized);
+// Kind "short": true when the message has at most check.max_words words.
+bool is_curt(const ToneCheck& check, std::string_view normalized);
+
+// The span a tone check flags on a message, if it flags it.
+std::optional<ByteRange> tone_check(const ToneCheck& check, std::string_view original, std::string_view normalized,
+                                    bool complaint_open);
 
 }  // namespace tact::coach

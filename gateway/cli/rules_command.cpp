@@ -10,7 +10,7 @@ namespace {
 
 int usage() {
   std::cerr << "usage: tact rules test [FILE]   run every rule's examples\n"
-               "       tact rules lint [FILE]   dead patterns, duplicates\n"
+               "       tact rules lint [FILE]   dead patterns, duplicates, unused lexicons and entries\n"
                "       tact rules publish FILE -m MESSAGE [--server URL --token T | --data DIR]\n"
                "       tact rules history [--json] [--server URL --token T | --data DIR]\n"
                "       tact rules rollback V [--server URL --token T | --data DIR]\n"
@@ -34,7 +34,8 @@ int test(const coach::RuleSet& rules, const std::string& name) {
 
 int lint(const coach::RuleSet& rules, const std::string& name) {
   const auto findings = coach::lint(rules);
-  for (const auto& f : findings) std::cout << f.rule_id << ": " << f.field << ": " << f.message << "\n";
+  for (const auto& f : findings)
+    std::cout << (f.rule_id.empty() ? "pack" : f.rule_id) << ": " << f.field << ": " << f.message << "\n";
   std::cout << name << ": " << findings.size() << " finding" << (findings.size() == 1 ? "" : "s") << "\n";
   return findings.empty() ? 0 : 1;
 }

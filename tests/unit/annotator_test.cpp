@@ -13,7 +13,7 @@ const coach::RuleSet& rules() {
 }
 }  // namespace
 
-TEST_CASE("a veto stops the rule for the whole message", "[annotator]") {
+TEST_CASE("a veto stops the rule in the clause of the match", "[annotator]") {
   CHECK(coach::annotate(rules(), Role::agent, "I'm so sorry").acts == std::vector<std::string>{"apology"});
   auto vetoed = coach::annotate(rules(), Role::agent, "I'm sorry if you feel that way");
   CHECK(vetoed.acts.empty());

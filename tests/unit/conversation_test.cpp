@@ -201,3 +201,53 @@ TEST_CASE("a template whose detail is unknown falls back to a version without it
   REQUIRE_FALSE(s.suggestions.empty());
   no_placeholders(s);
 }
+
+TEST_CASE("the pack decides which acts are flags and which tone checks run", "[conversation][flags]") {
+  coach::Conversation c;
+  c.apply(rules(), {Role::customer, "My package is missing", t0, "1"});
+  CHECK(has_flag(c.check_draft(rules(), "Unfortunately that is not possible"), "negative_tone"));
+  CHECK_FALSE(has_flag(c.check_draft(rules(), "I will check on it now"), "curt"));
+
+  auto pack = test::default_pack();
+  pack["flags"].erase("negative_tone");
+  pack["flags"]["ownership"] = {{"why", "Promise only what you will do."}, {"try_instead", "Say when."}};
+  pack["tone"]["checks"][1]["max_words"] = 6;
+  pack["tone"]["checks"].push_back({{"flag", "shout_lite"}, {"kind", "shouting"}, {"min_letters", 3}, {"ratio", 0.5}});
+  pack["flags"]["shout_lite"] = {{"why", "Caps."}, {"try_instead", "Lower case."}, {"label", "Loud words"}};
+  auto custom = test::compile_or_fail(pack);
+  REQUIRE(custom);
+  coach::Conversation d;
+  d.apply(*custom, {Role::customer, "My package is missing", t0, "1"});
+  CHECK_FALSE(has_flag(d.check_draft(*custom, "Unfortunately that is not possible"), "negative_tone"));
+  const auto flags = d.check_draft(*custom, "I will check on it now");
+  CHECK(has_flag(flags, "ownership"));
+  CHECK(has_flag(flags, "curt"));
+  auto r = d.apply(*custom, {Role::agent, "We are SO SORRY", t0 + 10 * sec, "2"});
+  CHECK(has_flag(r.flags, "shout_lite"));
+  CHECK(has_reason(d.snapshot(*custom, t0 + 20 * sec), "Loud words in message 2"));
+}
+
+TEST_CASE("a bad tone check or flag is refused with its field", "[conversation][flags]") {
+  auto pack = test::default_pack();
+  pack["tone"]["checks"].push_back({{"flag", "blame"}, {"kind", "whisper"}});
+  pack["flags"]["made_up"] = {{"why", "x"}, {"try_instead", "y"}};
+  auto r = coach::compile(pack);
+  CHECK_FALSE(r.rules);
+  auto has = [&](const std::string& field) {
+    return std::any_of(r.problems.begin(), r.problems.end(), [&](const coach::Problem& p) { return p.field == field; });
+  };
+  CHECK(has("tone.checks[2].kind"));
+  CHECK(has("tone.checks[2].flag"));
+  CHECK(has("flags.made_up"));
+}
+
+TEST_CASE("a pack with the older tone limits still gets both tone checks", "[conversation][flags]") {
+  auto pack = test::default_pack();
+  pack["tone"] = {{"curt_max_words", 4}, {"caps_min_letters", 8}, {"caps_ratio", 0.8}};
+  auto old = test::compile_or_fail(pack);
+  REQUIRE(old);
+  coach::Conversation c;
+  c.apply(*old, {Role::customer, "My package is missing", t0, "1"});
+  CHECK(has_flag(c.check_draft(*old, "we will check"), "curt"));
+  CHECK(has_flag(c.check_draft(*old, "WE ARE LOOKING INTO YOUR PACKAGE NOW"), "all_caps"));
+}
