@@ -9,6 +9,7 @@
 
 #include "coaching_config.hpp"
 #include "problem.hpp"
+#include "redact_pack.hpp"
 #include "role.hpp"
 
 namespace tact::coach {
@@ -29,6 +30,7 @@ struct RulePack {
   std::string name;
   std::vector<Rule> rules;
   CoachingConfig coaching;
+  RedactSpec redact;      // the optional `redact` section (redact_pack.hpp)
   nlohmann::json source;  // the pack exactly as given, for storage and round trips
 };
 

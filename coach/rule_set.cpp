@@ -110,6 +110,7 @@ CompileResult compile(const nlohmann::json& pack_json, const CompileLimits& limi
     add(rule.unless, "unless", true, compiled.unless);
     set->rules_.push_back(std::move(compiled));
   }
+  set->redactor_ = compile_redactor(set->pack_.redact, limits.regex_max_mem, result.problems);
   if (!result.problems.empty()) return result;
   for (auto* idx : {&set->customer_, &set->agent_}) {
     // An empty RE2::Set refuses to compile; a role with no rules simply never matches.

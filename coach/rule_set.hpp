@@ -13,6 +13,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "redact.hpp"
 #include "rule_pack.hpp"
 
 namespace tact::coach {
@@ -65,6 +66,8 @@ class RuleSet {
   const CoachingConfig& coaching() const { return pack_.coaching; }
   const std::vector<CompiledRule>& rules() const { return rules_; }
   const RoleIndex& index(Role r) const { return r == Role::customer ? customer_ : agent_; }
+  // The pack's `redact` section, compiled (redact.hpp); empty when the pack has none.
+  const Redactor& redactor() const { return *redactor_; }
   std::size_t pattern_count() const { return customer_.entries.size() + agent_.entries.size(); }
 
   RuleSet(const RuleSet&) = delete;
@@ -77,6 +80,7 @@ class RuleSet {
   std::vector<CompiledRule> rules_;
   RoleIndex customer_;
   RoleIndex agent_;
+  RedactorPtr redactor_;
 };
 
 }  // namespace tact::coach
