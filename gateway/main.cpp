@@ -17,6 +17,7 @@ void usage(std::ostream& out) {
          "  serve [--listen ADDR:PORT] ... the live gateway: WebSocket relay with coaching (docs/protocol.md)\n"
          "  token --role R --sub ID ...   print a token for the gateway\n"
          "  replay FILE [--json]          play recorded conversations through the coach, print an aggregate\n"
+         "  data export|erase --customer SUB [--data DIR]  a customer's data, as JSON, or erased\n"
          "  help                          this text\n";
 }
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return tact::cli::replay_command(args);
   if (command == "serve") return tact::cli::serve_command(args);
   if (command == "token") return tact::cli::token_command(args);
+  if (command == "data") return tact::cli::data_command(args);
   std::cerr << "tact: unknown command \"" << command << "\"\n\n";
   usage(std::cerr);
   return 2;

@@ -9,6 +9,7 @@
 #include "json_io.hpp"
 #include "json_limits.hpp"
 #include "log.hpp"
+#include "privacy/data_requests.hpp"
 #include "static_files.hpp"
 
 namespace tact::gateway {
@@ -143,6 +144,7 @@ void route(const Request& req, RouteContext& ctx, const Respond& respond) {
   if (path == "/ws") return respond(error_response(req, http::status::bad_request, "not_websocket", "/ws takes a WebSocket upgrade"));
   if (path == kApi || (path.starts_with(kApi) && path[kApi.size()] == '/')) return api(req, ctx, respond, std::string_view(path).substr(kApi.size()));
   if (is_admin_path(path)) return handle_admin_request(req, ctx, respond, path);
+  if (is_data_path(path)) return handle_data_request(req, ctx, respond, path);
   if (path.starts_with("/api/")) return respond(error_response(req, http::status::not_found, "not_found", "no such route"));
   static_file(req, ctx, respond, path);
 }

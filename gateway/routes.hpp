@@ -25,6 +25,7 @@ struct RouteContext {
   RuleAdmin* admin = nullptr;  // /api/rules (admin_routes.hpp); null: 503
   // Who may frame the pages (CSP frame-ancestors; --frame-ancestors): host consoles embed the panel.
   std::string frame_ancestors = "'self'";
+  Store* store = nullptr;  // /api/data (privacy/data_requests.hpp); null: 503
 };
 
 using Respond = std::function<void(Response)>;

@@ -5,6 +5,8 @@
 #include <ostream>
 #include <string>
 
+#include "privacy/redaction.hpp"
+#include "privacy/retention.hpp"
 #include "rule_admin.hpp"
 #include "server_context.hpp"
 
@@ -24,6 +26,8 @@ struct ServerOptions {
   bool demo = false;
   std::string frame_ancestors = "'self'";
   std::size_t max_api_conversations = 1000;
+  RedactMode redact = RedactMode::store;  // --redact off|store|all
+  RetentionOptions retention;             // --retain-days N
 };
 
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);

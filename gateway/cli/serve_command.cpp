@@ -13,10 +13,12 @@ const char* kUsage =
     "                  [--health-every 2000] [--allowed-origin https://chat.example.com]...\n"
     "                  [--max-admin-body 1048576] [--max-rules 2000] [--max-pattern 2000]\n"
     "                  [--rules-memory 67108864] [--preview-limit 500] [--max-api-conversations 1000]\n"
-    "                  [--frame-ancestors \"'self'\"] [--demo]\n"
+    "                  [--frame-ancestors \"'self'\"] [--redact off|store|all] [--retain-days N] [--demo]\n"
     "--demo prints links with tokens for the demo pages (only when listening on loopback).\n"
     "--rules FILE seeds the first rule version when the data dir has none; later starts use the\n"
-    "live version from the data dir (`tact rules publish|rollback` change it).\n";
+    "live version from the data dir (`tact rules publish|rollback` change it).\n"
+    "--redact: who sees personal data redacted (default store: stored text, supervisors, transcripts;\n"
+    "all: the live agent too; off: nobody). --retain-days N deletes conversations closed N days ago.\n";
 
 bool number(const std::string& s, long long lo, long long hi, long long& out) {
   if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string::npos) return false;
@@ -64,6 +66,14 @@ int serve_command(const Args& args) {
     else if (a == "--rules-memory") ok = number(v, 1 << 20, 4LL << 30, n), o.admin.compile.set_max_mem = n, o.admin.compile.programs_max_mem = n;
     else if (a == "--max-api-conversations") ok = number(v, 1, 10000000, n), o.max_api_conversations = static_cast<std::size_t>(n);
     else if (a == "--frame-ancestors") ok = !v.empty() && v.find_first_of(";,\r\n") == std::string::npos, o.frame_ancestors = v;
+    else if (a == "--redact") {
+      auto m = gateway::parse_redact_mode(v);
+      if (!m) {
+        std::cerr << "tact serve: --redact takes off, store or all, not \"" << v << "\"\n" << kUsage;
+        return 2;
+      }
+      o.redact = *m;
+    } else if (a == "--retain-days") ok = number(v, 0, 36500, n), o.retention.days = static_cast<int>(n);
     else if (a == "--preview-limit") ok = number(v, 0, 100000, n), o.admin.preview_messages = static_cast<std::size_t>(n);
     else {
       std::cerr << "tact serve: unknown argument \"" << a << "\"\n" << kUsage;

@@ -1,0 +1,35 @@
+#pragma once
+// Data subject requests (docs/protocol.md, "Privacy"): everything stored about one customer, as
+// JSON, and its erasure. A customer is found by their token's `sub` (the live chats they opened
+// over /ws; API conversations belong to the host platform, which keeps its own customer ids).
+//
+// Two ways in: `tact data export|erase --customer SUB --data DIR` on a stopped server's data dir,
+// and the admin routes GET and DELETE /api/data/customers/{sub} (admin tokens only, like
+// /api/rules). An erasure first closes the customer's open chats, then deletes their
+// conversations, messages, coach output and whispers in one transaction, and writes an audit line
+// (when, who, sha256 of the sub, counts): never the content.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "routes.hpp"
+#include "store.hpp"
+
+namespace tact::gateway {
+
+// {"customer","conversations":[{"id","customer_name","agent","channel","opened_at","closed_at",
+//  "messages":[{"id","seq","role","from","author","text","at","coach","rules_version"}],"whispers":[...]}]}
+nlohmann::json export_customer(const CustomerData& data, const std::string& customer);
+
+// The first 16 hex of the SHA-256 of a customer's sub: names the request in the audit.
+std::string customer_hash(const std::string& sub);
+
+// {"customer": hash, "conversations", "messages", "whispers", "at", "who"}
+nlohmann::json to_json(const ErasureRecord& r);
+
+bool is_data_path(std::string_view path);
+void handle_data_request(const Request& req, RouteContext& ctx, const Respond& respond, std::string_view path);
+
+}  // namespace tact::gateway
