@@ -319,3 +319,32 @@ TEST_CASE("tact data export and erase on a stopped server's data dir") {
   CHECK_FALSE(contains(bytes, "wombat-marker"));
   CHECK_FALSE(contains(bytes, "fern-4410"));
 }
+
+TEST_CASE("a pack whose redaction example fails is refused by publish and by tact rules test") {
+  TempDir dir;
+  ServerProcess server(dir.path);
+  const std::string admin = token(UserRole::admin, "ada", "Ada");
+  auto live = http_request(server.port(), "GET", "/api/rules/live", admin);
+  REQUIRE(live.status == 200);
+  auto j = json::parse(live.body);
+  json pack = j.at("pack");
+  REQUIRE(pack.at("redact").at(0).at("id") == "card");
+  pack["redact"][0]["examples"]["match"][0] = "my card number is on its way";
+  auto published = http_request(server.port(), "POST", "/api/rules/publish", admin,
+                                json{{"pack", pack}, {"message", "bad card example"}, {"base_version", j.at("version")}}.dump());
+  CHECK(published.status == 422);
+  CHECK(contains(published.body, "invalid_pack"));
+  CHECK(contains(published.body, "redact[0].examples.match[0]"));
+  CHECK(contains(published.body, "finds nothing in"));
+  // The live rules are unchanged.
+  CHECK(json::parse(http_request(server.port(), "GET", "/api/rules/live", admin).body).at("version") == j.at("version"));
+
+  const std::string file = dir.path + "/bad-pack.json";
+  std::ofstream(file) << pack.dump();
+  auto [code, out] = run_tact("rules test " + file);
+  CHECK(code == 1);
+  CHECK(contains(out, "rule \"card\": redact[0].examples.match[0]"));
+  std::tie(code, out) = run_tact("rules test");
+  CHECK(code == 0);
+  CHECK(contains(out, "redaction examples"));
+}
