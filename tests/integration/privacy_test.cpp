@@ -129,6 +129,33 @@ TEST_CASE("redact store: the card and the email are stored and shown to supervis
   CHECK_FALSE(contains(sup_coach->dump(), kEmail));
   CHECK(check_spans(*live_coach, kText, *sup_coach, red) >= 1);
 
+  // The agent's flags: found on the original, mapped onto the redacted text for supervisors.
+  const std::string reply = "I see card " + kCard + " on file. You should have checked the tracking yourself.";
+  chat.agent.send(msg(reply, "a1", chat.conversation));
+  REQUIRE(chat.agent.recv_type("ack"));
+  REQUIRE(chat.agent.recv_type("message").value().at("text") == reply);
+  auto agent_coach = chat.agent.recv_type("coach");
+  REQUIRE(agent_coach);
+  auto sup_reply = chat.sup.recv_type("message");
+  REQUIRE(sup_reply);
+  const std::string red_reply = sup_reply->at("text");
+  CHECK(contains(red_reply, "I see card [CARD] on file."));
+  auto sup_reply_coach = chat.sup.recv_type("coach");
+  REQUIRE(sup_reply_coach);
+  const auto& fa = agent_coach->at("flags");
+  const auto& fb = sup_reply_coach->at("flags");
+  REQUIRE(fa.size() == fb.size());
+  int flagged = 0;
+  for (std::size_t i = 0; i < fa.size(); ++i) {
+    if (!fa[i].contains("begin")) continue;
+    const auto ab = fa[i].at("begin").get<std::size_t>(), ae = fa[i].at("end").get<std::size_t>();
+    const auto bb = fb[i].at("begin").get<std::size_t>(), be = fb[i].at("end").get<std::size_t>();
+    CHECK(red_reply.substr(bb, be - bb) == reply.substr(ab, ae - ab));
+    ++flagged;
+  }
+  CHECK(flagged >= 1);  // "You should have ..." is blame
+  check_spans(*agent_coach, reply, *sup_reply_coach, red_reply);
+
   // The transcript is what is stored.
   auto t = http_request(server.port(), "GET", "/api/conversations/" + chat.conversation, token(UserRole::supervisor, "sam", "Sam"));
   REQUIRE(t.status == 200);
