@@ -224,6 +224,12 @@ class SqliteStore final : public Store {
                        "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);"},
           [rec, done = std::move(done)](std::error_code ec) { done(ec, *rec); }});
   }
+  void rewrite_texts(TextRewrite rewrite, PurgeDone done) override {
+    auto changed = std::make_shared<std::size_t>(0);
+    push({PrivacyWrite{[rewrite = std::move(rewrite), changed](Database& db) { return privacy::rewrite_texts(db, rewrite, *changed); },
+                       "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);"},
+          [changed, done = std::move(done)](std::error_code ec) { done(ec, *changed); }});
+  }
   void purge_closed(std::int64_t before, std::size_t max, PurgeDone done) override {
     auto removed = std::make_shared<std::size_t>(0);
     push({PrivacyWrite{[before, max, removed](Database& db) { return privacy::purge_closed(db, before, max, *removed); },
@@ -539,6 +545,9 @@ void Store::purge_closed(std::int64_t, std::size_t, PurgeDone done) {
   if (done) done(std::make_error_code(std::errc::function_not_supported), 0);
 }
 std::vector<ErasureRecord> Store::erasures() { return {}; }
+void Store::rewrite_texts(TextRewrite, PurgeDone done) {
+  if (done) done(std::make_error_code(std::errc::function_not_supported), 0);
+}
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& dir, Metrics* metrics, std::string& error) {
   auto s = std::make_unique<SqliteStore>(metrics);

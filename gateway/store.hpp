@@ -87,6 +87,8 @@ struct ErasureRecord {
 };
 using ErasureDone = std::function<void(std::error_code, const ErasureRecord&)>;
 using PurgeDone = std::function<void(std::error_code, std::size_t removed)>;
+// Rewrites one stored text in place (and, for a message, its coach JSON); true when it changed.
+using TextRewrite = std::function<bool(std::string& text, std::string* coach_json)>;
 
 class Store {
  public:
@@ -128,6 +130,9 @@ class Store {
   // first, with their messages and whispers; frees the space (incremental vacuum).
   virtual void purge_closed(std::int64_t closed_before, std::size_t max_conversations, PurgeDone done);
   virtual std::vector<ErasureRecord> erasures();  // oldest first
+  // Runs `rewrite` over every stored message and whisper and stores what changed, in one
+  // transaction, then empties the WAL (`tact data redact`: data stored before redaction).
+  virtual void rewrite_texts(TextRewrite rewrite, PurgeDone done);
 };
 
 struct Metrics;

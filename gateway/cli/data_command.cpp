@@ -6,7 +6,9 @@
 
 #include "commands.hpp"
 #include "json_io.hpp"
+#include "pack_loader.hpp"
 #include "privacy/data_requests.hpp"
+#include "privacy/redaction.hpp"
 #include "store.hpp"
 
 namespace tact::cli {
@@ -15,14 +17,61 @@ namespace {
 int usage() {
   std::cerr << "usage: tact data export --customer SUB [--data DIR]   everything stored about that customer, as JSON\n"
                "       tact data erase --customer SUB [--data DIR]    delete it; an audit line (without content) is kept\n"
+               "       tact data redact [--data DIR]                 redact what was stored before redaction (or before the\n"
+               "                                                    live rules' redact section had an entry), with the live rules\n"
                "SUB is the customer's token `sub`; DIR defaults to ./tact-data (stop the server first).\n";
   return 2;
+}
+
+// Data stored before redaction was on: every message and whisper through the live rules' redact
+// section (the data dir's live version; the built-in rules when it has none).
+int redact_existing(const std::string& dir) {
+  std::string error;
+  auto store = gateway::open_sqlite_store(dir, nullptr, error);
+  if (!store) {
+    std::cerr << "tact data: " << error << "\n";
+    return 1;
+  }
+  coach::RuleSetPtr rules;
+  if (auto live = store->live_rules(); live) {
+    if (auto v = store->rule_version(*live)) {
+      auto compiled = coach::compile(nlohmann::json::parse(v->pack_json, nullptr, false));
+      for (const auto& p : compiled.problems) std::cerr << "tact data: the live rules: " << p.to_string() << "\n";
+      rules = compiled.rules;
+    }
+    if (!rules) {
+      std::cerr << "tact data: the live rule version " << *live << " of " << dir << " does not compile\n";
+      return 1;
+    }
+  } else {
+    rules = load_rules("", std::cerr);
+    if (!rules) return 1;
+  }
+  if (rules->redactor().empty()) {
+    std::cerr << "tact data: the live rules have no redact section: nothing to redact with\n";
+    return 1;
+  }
+  std::error_code result;
+  std::size_t changed = 0;
+  store->rewrite_texts(
+      [&rules](std::string& text, std::string* coach) { return gateway::redact_stored(rules->redactor(), text, coach); },
+      [&](std::error_code ec, std::size_t n) {
+        result = ec;
+        changed = n;
+      });
+  store->flush();
+  if (result) {
+    std::cerr << "tact data: the stored texts could not be redacted: " << result.message() << "\n";
+    return 1;
+  }
+  std::cout << nlohmann::json{{"redacted", changed}}.dump() << "\n";
+  return 0;
 }
 
 }  // namespace
 
 int data_command(const Args& args) {
-  if (args.empty() || (args[0] != "export" && args[0] != "erase")) return usage();
+  if (args.empty() || (args[0] != "export" && args[0] != "erase" && args[0] != "redact")) return usage();
   std::string customer, dir = "./tact-data";
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (i + 1 >= args.size()) {
@@ -36,6 +85,7 @@ int data_command(const Args& args) {
       return usage();
     }
   }
+  if (args[0] == "redact") return redact_existing(dir);
   if (customer.empty() || customer.size() > 128) {
     std::cerr << "tact data: --customer SUB is required (the customer's token sub, 1..128 bytes)\n";
     return 2;

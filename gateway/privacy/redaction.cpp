@@ -53,6 +53,47 @@ std::optional<RedactedMessage> redact_coached(const coach::Redactor& redactor, c
   return RedactedMessage{std::move(red.text), coach_payload(conversation, message_id, role, mapped, view, rules_version)};
 }
 
+bool redact_stored(const coach::Redactor& redactor, std::string& text, std::string* coach_json) {
+  auto red = redactor.redact(text);
+  bool changed = red.changed();
+  if (coach_json && !coach_json->empty()) {
+    auto j = nlohmann::ordered_json::parse(*coach_json, nullptr, false);
+    if (j.is_object()) {
+      bool payload_changed = false;
+      auto map_range = [&](nlohmann::ordered_json& o) {
+        if (!red.changed() || !o.is_object() || !o.contains("begin") || !o.contains("end")) return;
+        if (!o["begin"].is_number_unsigned() || !o["end"].is_number_unsigned()) return;
+        const auto m = red.map({o["begin"].get<std::uint32_t>(), o["end"].get<std::uint32_t>()});
+        o["begin"] = m.begin;
+        o["end"] = m.end;
+        payload_changed = true;
+      };
+      if (j.contains("spans") && j["spans"].is_array())
+        for (auto& s : j["spans"]) map_range(s);
+      if (j.contains("flags") && j["flags"].is_array())
+        for (auto& f : j["flags"]) map_range(f);
+      auto redact_field = [&](nlohmann::ordered_json& v) {
+        if (!v.is_string()) return;
+        auto r = redactor.redact(v.get_ref<const std::string&>());
+        if (!r.changed()) return;
+        v = std::move(r.text);
+        payload_changed = true;
+      };
+      if (j.contains("details") && j["details"].is_object())
+        for (auto& [k, v] : j["details"].items()) redact_field(v);
+      if (j.contains("suggestions") && j["suggestions"].is_array())
+        for (auto& s : j["suggestions"])
+          if (s.is_object() && s.contains("text")) redact_field(s["text"]);
+      if (payload_changed) {
+        *coach_json = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        changed = true;
+      }
+    }
+  }
+  if (red.changed()) text = std::move(red.text);
+  return changed;
+}
+
 void add_views(std::vector<Delivery>& out, RedactMode mode, const Frame& original, const Frame& redacted, unsigned audience) {
   if (!redacted || mode == RedactMode::off) {
     out.push_back({original, audience});

@@ -36,6 +36,11 @@ std::optional<RedactedMessage> redact_coached(const coach::Redactor& redactor, c
                                               const coach::MessageResult& result, const coach::Snapshot& snap,
                                               const std::string& rules_version);
 
+// Data stored before redaction (`tact data redact`): redacts a stored message's text and its
+// stored coach payload (spans and flags mapped, details and suggestions redacted), or a whisper's
+// text (`coach_json` null). True when anything changed. Idempotent: labels match no pattern.
+bool redact_stored(const coach::Redactor& redactor, std::string& text, std::string* coach_json);
+
 // Adds `original` and `redacted` (null: same as the original) for `audience`: the customer gets
 // the original; the agent the original unless `all`; supervisors the redacted one.
 void add_views(std::vector<Delivery>& out, RedactMode mode, const Frame& original, const Frame& redacted, unsigned audience);

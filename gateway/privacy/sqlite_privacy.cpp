@@ -124,6 +124,38 @@ bool purge_closed(Database& db, std::int64_t closed_before, std::size_t max, std
   return true;
 }
 
+bool rewrite_texts(Database& db, const TextRewrite& rewrite, std::size_t& changed) {
+  changed = 0;
+  struct Row {
+    std::int64_t rowid;
+    std::string text, coach;
+  };
+  for (const bool messages : {true, false}) {
+    std::vector<Row> rows;
+    {
+      auto st = db.prepare(messages ? "SELECT rowid, text, coach FROM messages" : "SELECT rowid, text, '' FROM whispers");
+      if (!st.ok()) return false;
+      int rc;
+      while ((rc = st.step()) == SQLITE_ROW) {
+        Row r{st.integer(0), st.text(1), st.text(2)};
+        if (rewrite(r.text, messages ? &r.coach : nullptr)) rows.push_back(std::move(r));
+      }
+      if (rc != SQLITE_DONE) return false;
+    }
+    auto up = db.prepare(messages ? "UPDATE messages SET text=?, coach=? WHERE rowid=?" : "UPDATE whispers SET text=? WHERE rowid=?");
+    if (!up.ok()) return false;
+    for (const auto& r : rows) {
+      up.bind(1, r.text);
+      if (messages) up.bind(2, r.coach).bind(3, r.rowid);
+      else up.bind(2, r.rowid);
+      if (up.step() != SQLITE_DONE) return false;
+      up.reset();
+      ++changed;
+    }
+  }
+  return true;
+}
+
 std::vector<ErasureRecord> read_erasures(Database& db) {
   std::vector<ErasureRecord> out;
   auto st = db.prepare("SELECT at, who, customer, conversations, messages, whispers FROM data_audit ORDER BY rowid");

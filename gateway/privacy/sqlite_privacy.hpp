@@ -21,5 +21,7 @@ bool erase_customer(Database& db, const std::string& customer, ErasureRecord& au
 // Up to `max` conversations closed before `closed_before`, oldest first; `removed` counts them.
 bool purge_closed(Database& db, std::int64_t closed_before, std::size_t max, std::size_t& removed);
 std::vector<ErasureRecord> read_erasures(Database& db);
+// Every message (text and coach) and whisper through `rewrite`; `changed` counts the rows updated.
+bool rewrite_texts(Database& db, const TextRewrite& rewrite, std::size_t& changed);
 
 }  // namespace tact::gateway::privacy

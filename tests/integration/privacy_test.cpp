@@ -375,3 +375,37 @@ TEST_CASE("a pack whose redaction example fails is refused by publish and by tac
   CHECK(code == 0);
   CHECK(contains(out, "redaction examples"));
 }
+
+TEST_CASE("tact data redact redacts what was stored before redaction, once") {
+  TempDir dir;
+  std::string conversation;
+  json live_coach;
+  {
+    ServerProcess server(dir.path, {"--redact", "off"});
+    Chat chat(server.port(), "dana");
+    chat.say(kText);
+    conversation = chat.conversation;
+    live_coach = chat.agent.recv_type("coach").value();
+    CHECK(server.terminate() == 0);
+  }
+  REQUIRE(contains(db_bytes(dir.path), kCard));
+  auto [code, out] = run_tact("data redact --data " + dir.path);
+  CHECK(code == 0);
+  CHECK(contains(out, "\"redacted\":1"));
+  auto bytes = db_bytes(dir.path);
+  CHECK_FALSE(contains(bytes, kCard));
+  CHECK_FALSE(contains(bytes, kEmail));
+  CHECK(contains(bytes, kNotCard));
+  std::tie(code, out) = run_tact("data redact --data " + dir.path);
+  CHECK(code == 0);
+  CHECK(contains(out, "\"redacted\":0"));
+
+  ServerProcess server(dir.path);
+  auto t = http_request(server.port(), "GET", "/api/conversations/" + conversation, token(UserRole::supervisor, "sam", "Sam"));
+  REQUIRE(t.status == 200);
+  const auto m = json::parse(t.body).at("messages").at(0);
+  const std::string text = m.at("text");
+  CHECK(contains(text, "[CARD]"));
+  CHECK(contains(text, "[EMAIL]"));
+  CHECK(check_spans(live_coach, kText, m.at("coach"), text) >= 1);
+}
