@@ -16,6 +16,7 @@
 #include "coaching_config.hpp"
 #include "lexicon.hpp"
 #include "problem.hpp"
+#include "redact_pack.hpp"
 #include "role.hpp"
 
 namespace tact::coach {
@@ -77,6 +78,7 @@ struct RulePack {
   Negation negation;
   std::vector<Implication> implies;
   CoachingConfig coaching;
+  RedactSpec redact;      // the optional `redact` section (redact_pack.hpp)
   nlohmann::json source;  // the pack exactly as given, for storage and round trips
 };
 

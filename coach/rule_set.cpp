@@ -151,6 +151,7 @@ CompileResult compile(const nlohmann::json& pack_json, const CompileLimits& limi
         result.problems.push_back({"", "negation.after", "cannot be compiled: " + set->negator_after_->error(), {}});
     }
   }
+  set->redactor_ = compile_redactor(set->pack_.redact, limits.regex_max_mem, result.problems);
   if (!result.problems.empty()) return result;
   for (auto* role_idx : {&set->customer_, &set->agent_})
     for (auto& idx : role_idx->scopes) {

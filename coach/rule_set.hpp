@@ -16,6 +16,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "redact.hpp"
 #include "rule_pack.hpp"
 
 namespace tact::coach {
@@ -86,6 +87,8 @@ class RuleSet {
   const RE2* negator() const { return negator_.get(); }
   // Matches a phrase that negates what comes before it ("isn't possible"); null when there is none.
   const RE2* negator_after() const { return negator_after_.get(); }
+  // The pack's `redact` section, compiled (redact.hpp); empty when the pack has none.
+  const Redactor& redactor() const { return *redactor_; }
 
   RuleSet(const RuleSet&) = delete;
   RuleSet& operator=(const RuleSet&) = delete;
@@ -99,6 +102,7 @@ class RuleSet {
   RoleIndex agent_;
   std::unique_ptr<RE2> negator_;
   std::unique_ptr<RE2> negator_after_;
+  RedactorPtr redactor_;
 };
 
 }  // namespace tact::coach

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       {"eval", "precision, recall and F1 per act on labeled JSONL: eval FILE [--rules FILE]", cli::eval_command},
       {"replay", "play recorded conversations through the coach: replay FILE [--json]", cli::replay_command},
       {"token", "print a token for the gateway: token --role R --sub ID [--name N] [--ttl 8h]", cli::token_command},
+      {"data", "a customer's data on a stopped server's data dir: data export|erase --customer SUB [--data DIR]; data redact",
+       cli::data_command},
   };
   std::vector<std::pair<CLI::App*, const Command*>> subs;
   for (const auto& c : commands) {

@@ -33,6 +33,7 @@ struct Runtime {
   net::thread_pool::executor_type background;
   Relay& relay;
   Hub& hub;
+  Retention& retention;
   std::shared_ptr<listener> accept;
   net::steady_timer health_timer;
   net::steady_timer stop_timer;
@@ -45,6 +46,7 @@ struct Runtime {
     health_timer.async_wait([this](beast::error_code ec) {
       if (ec || stopping) return;
       net::post(background, [this] { contained("health_sweep", [this] { relay.tick(); }); });
+      net::post(background, [this] { contained("retention", [this] { retention.tick(); }); });
       give_back_memory();
       tick();
     });
@@ -143,7 +145,10 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   log_event("rules", {{"live", note}});
   if (!o.static_dir.empty()) admin->set_samples(load_preview_samples(o.static_dir + "/demo/samples.json"));
   Hub hub;
-  Relay relay(hub, *store, metrics, admin->live(), now_ms, RelayLimits{o.limits.max_message, o.max_api_conversations});
+  Relay relay(hub, *store, metrics, admin->live(), now_ms, RelayLimits{o.limits.max_message, o.max_api_conversations, 200, o.redact});
+  if (o.redact != RedactMode::off && admin->live().set->redactor().empty())
+    log_event("redact_empty", {{"mode", to_string(o.redact)}, {"why", "the live rule pack has no redact section: nothing is redacted"}});
+  Retention retention(*store, o.retention, now_ms);
   admin->on_swap([&relay](const RulesRef& r) { relay.set_rules(r); });
   if (!relay.recover(error)) {
     err << "tact serve: cannot rebuild the open conversations: " << error << "\n";
@@ -161,6 +166,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     net::thread_pool background(1);
     ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get(), o.frame_ancestors},
                       o.limits, background.get_executor()};
+    ctx.routes.store = store.get();
     auto accept = std::make_shared<listener>(pool, ctx);
     if (!accept->open(endpoint, error)) {
       err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";
@@ -175,13 +181,14 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     out.flush();
     log_event("listening", {{"url", base}, {"threads", threads}});
 
-    Runtime rt{pool, background.get_executor(), relay, hub, accept, net::steady_timer(ioc), net::steady_timer(ioc), o.health_every_ms};
+    Runtime rt{pool, background.get_executor(), relay, hub, retention, accept, net::steady_timer(ioc), net::steady_timer(ioc), o.health_every_ms};
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&rt](beast::error_code ec, int sig) {
       if (!ec) rt.stop(sig);
     });
     accept->run();
     rt.tick();
+    net::post(background, [&retention] { contained("retention", [&retention] { retention.tick(); }); });
     pool.run();
     background.join();
     store->flush();

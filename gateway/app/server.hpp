@@ -7,6 +7,8 @@
 
 #include "rules/rule_admin.hpp"
 #include "app/server_context.hpp"
+#include "relay/redaction.hpp"
+#include "store/retention.hpp"
 
 namespace tact::gateway {
 
@@ -27,6 +29,8 @@ struct ServerOptions {
   bool check_only = false;
   std::string frame_ancestors = "'self'";
   std::size_t max_api_conversations = 1000;
+  RedactMode redact = RedactMode::store;  // --redact off|store|all
+  RetentionOptions retention;             // --retain-days N
 };
 
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);

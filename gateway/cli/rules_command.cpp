@@ -27,7 +27,10 @@ int test(const coach::RuleSet& rules, const std::string& name) {
     std::cout << "FAIL " << r.rule_id << ": " << (r.must_match ? "should match" : "should not match") << ": \""
               << r.text << "\"\n";
   }
-  std::cout << name << ": " << rules.rules().size() << " rules, " << results.size() << " examples\n"
+  // Redaction examples: a failing one refuses the pack at load, so here they all pass.
+  const auto redact = coach::run_redact_examples(rules.redactor());
+  std::cout << name << ": " << rules.rules().size() << " rules, " << results.size() << " examples; "
+            << rules.redactor().entries().size() << " redaction entries, " << redact.size() << " redaction examples\n"
             << (results.size() - failed) << " passed, " << failed << " failed\n";
   return failed ? 1 : 0;
 }

@@ -52,14 +52,24 @@ int serve_command(const Args& args) {
       ->check([](const std::string& v) {
         return v.empty() || v.find_first_of(";,\r\n") != std::string::npos ? std::string("a list of sources without ; or ,") : std::string();
       });
+  std::string redact = "store";
+  opt("--redact", redact, "TACT_REDACT",
+      "who sees personal data redacted: store (stored text, supervisors, transcripts), all (the live agent too), off")
+      ->check([](const std::string& v) {
+        return gateway::parse_redact_mode(v) ? std::string() : "--redact takes off, store or all, not \"" + v + "\"";
+      });
+  opt("--retain-days", o.retention.days, "TACT_RETAIN_DAYS", "delete conversations closed this many days ago (0: at once; unset: keep)")
+      ->check(CLI::Range(0, 36500));
   app.add_flag("--check", o.check_only, "check the options, the data dir and the rules, then exit without serving");
   app.add_flag("--demo", o.demo, "print demo links with tokens (only when listening on loopback)")->envname("TACT_DEMO");
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e, std::cout, std::cerr);
+    const int code = app.exit(e, std::cout, std::cerr);
+    return code == 0 ? 0 : 2;  // --help is 0; any bad option is a usage error, as for every command
   }
+  o.redact = *gateway::parse_redact_mode(redact);  // checked above: one of the three
   o.admin.compile.set_max_mem = rules_memory;
   o.admin.compile.programs_max_mem = rules_memory;
   return gateway::run_server(o, std::cout, std::cerr);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "http/data_requests.hpp"
 #include "http/responses.hpp"
 #include "http/static_files.hpp"
 #include "obs/log.hpp"
@@ -40,6 +41,7 @@ bool matches(std::string_view pattern, std::string_view path, std::string& param
 }
 
 constexpr std::string_view kOnlyAdmins = "only admins may use the rule administration API";
+constexpr std::string_view kOnlyAdminsData = "only admins may export or erase a customer's data";
 constexpr std::string_view kNoCustomers = "customers may not use this route";
 
 void static_file(const Request& req, RouteContext& ctx, const Respond& respond, const std::string& path) {
@@ -97,6 +99,9 @@ const std::vector<Route>& route_table() {
       {V::post, "/api/rules/preview", admins, kOnlyAdmins, true, true, post_rules},
       {V::post, "/api/rules/publish", admins, kOnlyAdmins, true, true, post_rules},
       {V::post, "/api/rules/rollback", admins, kOnlyAdmins, true, true, post_rules},
+      // Data subject requests (docs/protocol.md, "Privacy"): export and erase one customer's data.
+      {V::get, "/api/data/customers/{}", admins, kOnlyAdminsData, false, false, customer_data},
+      {V::delete_, "/api/data/customers/{}", admins, kOnlyAdminsData, false, false, customer_data},
   };
   return table;
 }

@@ -13,6 +13,7 @@
 #include "http/responses.hpp"
 #include "obs/metrics.hpp"
 #include "relay/relay.hpp"
+#include "store/store.hpp"
 
 namespace tact::gateway {
 
@@ -27,6 +28,7 @@ struct RouteContext {
   RuleAdmin* admin = nullptr;  // /api/rules (rule_routes.cpp); null: 503
   // Who may frame the pages (CSP frame-ancestors; --frame-ancestors): host consoles embed the panel.
   std::string frame_ancestors = "'self'";
+  Store* store = nullptr;  // /api/data (http/data_requests.hpp); null: 503
 };
 
 using Respond = std::function<void(Response)>;

@@ -145,6 +145,15 @@ Relay::Applied Relay::apply(const ConversationView& view, const Identity& author
   std::string payload_text = coach_payload(live.id, out.id, role, result, snap, rules.version);
   out.coach = make_frame(coach_event(payload_text));
   out.message = make_frame(message_event(live.id, out.id, out.seq, role, author.name, text, at));
+  // What is stored and what supervisors see: redacted (the coach above saw the original).
+  if (limits_.redact != RedactMode::off) {
+    if (auto red = redact_coached(rules.set->redactor(), text, live.id, out.id, role, result, snap, rules.version)) {
+      out.message_redacted = make_frame(message_event(live.id, out.id, out.seq, role, author.name, red->text, at));
+      out.coach_redacted = make_frame(coach_event(red->payload));
+      text = std::move(red->text);
+      payload_text = std::move(red->payload);
+    }
+  }
   if (snap.health != live.last_health) {
     live.last_health = snap.health;
     out.health = make_frame(health_event(live.id, snap, view.agent, true));
@@ -200,9 +209,9 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
       return;
     }
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
-    std::vector<Delivery> frames{{make_frame(ack_event(client_id, conv, s.id, s.seq)), to_author},
-                                 {s.message, to_all},
-                                 {s.coach, to_staff}};
+    std::vector<Delivery> frames{{make_frame(ack_event(client_id, conv, s.id, s.seq)), to_author}};
+    add_views(frames, limits_.redact, s.message, s.message_redacted, to_all);
+    add_views(frames, limits_.redact, s.coach, s.coach_redacted, to_staff);
     if (s.health) frames.push_back({s.health, to_supervisors});
     hub_.deliver(conv, frames, &who);
   };
@@ -261,7 +270,9 @@ void Relay::on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
   auto view = writable(*peer, Access::whisper, f.conversation, "whisper");
   if (!view) return;
   const auto& who = peer->who();
-  WhisperRecord rec{f.conversation, {}, who.sub, who.name, f.text, now_()};
+  // A whisper is stored and shown to staff only: redacted unless --redact off.
+  WhisperRecord rec{f.conversation, {}, who.sub, who.name,
+                    limits_.redact == RedactMode::off ? f.text : rules().set->redactor().redact_text(f.text), now_()};
   {
     std::lock_guard lock(view->live->mutex);
     rec.id = f.conversation + "-w" + std::to_string(++view->live->whispers);

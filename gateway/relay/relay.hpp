@@ -22,6 +22,7 @@
 #include "rules/rules_ref.hpp"
 #include "obs/metrics.hpp"
 #include "protocol/protocol.hpp"
+#include "relay/redaction.hpp"
 #include "rule_set.hpp"
 #include "store/store.hpp"
 
@@ -36,6 +37,7 @@ struct RelayLimits {
   std::size_t max_message = 16384;         // told to clients in `hello`
   std::size_t max_api_conversations = 1000;  // open API conversations one caller (sub) may have opened
   std::size_t health_page = 200;           // health events per `health_page` frame (subscribe, sweep)
+  RedactMode redact = RedactMode::store;   // --redact (privacy/redaction.hpp)
 };
 
 // Ids of the form c<digits> are the gateway's own (live chats); a host may not open one over HTTP.
@@ -82,6 +84,7 @@ class Relay {
     std::string conversation, id;
     std::int64_t seq = 0;
     Frame message, coach, health;  // health: null when score and reasons did not change
+    Frame message_redacted, coach_redacted;  // null when nothing was redacted (privacy/redaction.hpp)
   };
   using AfterStore = std::function<void(std::error_code, const Stored&)>;
   struct Applied {

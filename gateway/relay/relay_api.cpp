@@ -126,10 +126,14 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
     if (ec) return done({503, {{"error", "store_failed"}, {"message", "the event could not be stored; send it again"}}});
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
     const std::string& conv = s.conversation;
-    std::vector<Delivery> frames{{s.message, to_staff}, {s.coach, to_staff}};
+    std::vector<Delivery> frames;
+    add_views(frames, limits_.redact, s.message, s.message_redacted, to_staff);
+    add_views(frames, limits_.redact, s.coach, s.coach_redacted, to_staff);
     if (s.health) frames.push_back({s.health, to_supervisors});
     hub_.deliver(conv, frames, nullptr);
-    json body = json::parse(*s.coach, nullptr, false);  // the coach event as stored: without "type"
+    // The agent's view (the caller is the host's agent side): redacted with --redact all.
+    const Frame& coach = limits_.redact == RedactMode::all && s.coach_redacted ? s.coach_redacted : s.coach;
+    json body = json::parse(*coach, nullptr, false);  // the coach event, without "type"
     if (!body.is_object()) body = json::object();
     body.erase("type");
     body["id"] = s.id;

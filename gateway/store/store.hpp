@@ -76,6 +76,24 @@ struct RuleAuditRecord {
 
 using StoreDone = std::function<void(std::error_code)>;
 
+// Privacy (issue 24, gateway/privacy/): what is stored about one customer (their live chats,
+// found by the customer's sub), and the audit line of an erasure, which never holds the content.
+struct CustomerData {
+  std::vector<ConversationRecord> conversations;
+  std::vector<MessageRecord> messages;  // by conversation, then seq
+  std::vector<WhisperRecord> whispers;
+};
+struct ErasureRecord {
+  std::int64_t at = 0;
+  std::string who;       // the admin's sub ("cli" from `tact data erase`)
+  std::string customer;  // sha256 of the customer's sub, 16 hex: proves which request, holds no name
+  std::int64_t conversations = 0, messages = 0, whispers = 0;
+};
+using ErasureDone = std::function<void(std::error_code, const ErasureRecord&)>;
+using PurgeDone = std::function<void(std::error_code, std::size_t removed)>;
+// Rewrites one stored text in place (and, for a message, its coach JSON); true when it changed.
+using TextRewrite = std::function<bool(std::string& text, std::string* coach_json)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -104,6 +122,21 @@ class Store {
   virtual std::vector<RuleAuditRecord> rule_audit();  // oldest first
   // The most recent messages of all conversations (by time), oldest first.
   virtual std::vector<MessageRecord> recent_messages(std::size_t limit);
+
+  // Privacy. A store without them (a test double) refuses writes and has nothing.
+  // Everything stored about `customer`'s conversations.
+  virtual CustomerData customer_data(const std::string& customer);
+  // Deletes it (messages, coach output, whispers, the conversations) and appends `audit` with the
+  // counts, in one transaction; then checkpoints so that no copy stays in the WAL. Counts of 0:
+  // there was nothing (the audit is still written).
+  virtual void erase_customer(std::string customer, ErasureRecord audit, ErasureDone done);
+  // Deletes up to `max_conversations` conversations closed before `closed_before` (ms), oldest
+  // first, with their messages and whispers; frees the space (incremental vacuum).
+  virtual void purge_closed(std::int64_t closed_before, std::size_t max_conversations, PurgeDone done);
+  virtual std::vector<ErasureRecord> erasures();  // oldest first
+  // Runs `rewrite` over every stored message and whisper and stores what changed, in one
+  // transaction, then empties the WAL (`tact data redact`: data stored before redaction).
+  virtual void rewrite_texts(TextRewrite rewrite, PurgeDone done);
 };
 
 struct Metrics;

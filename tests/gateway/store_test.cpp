@@ -210,3 +210,69 @@ TEST_CASE("an unwritable data dir is refused with a reason") {
   CHECK_FALSE(open_sqlite_store("/proc/definitely/not/here", nullptr, error));
   CHECK_FALSE(error.empty());
 }
+
+TEST_CASE("purge_closed removes conversations closed before the cutoff, oldest first, and keeps open ones and the rule audit") {
+  set_logging(false);
+  Dir dir;
+  std::string error;
+  auto store = open_sqlite_store(dir.path, nullptr, error);
+  REQUIRE(store);
+  auto ignore = [](std::error_code) {};
+  for (const char* id : {"old1", "old2", "recent", "open"}) {
+    store->open_conversation({id, std::string("cust-") + id, "Dana", "alice", "ws", 100, std::nullopt}, ignore);
+    store->append_message(message(id, 1), ignore);
+    store->append_message(message(id, 2), ignore);
+    store->append_whisper({id, std::string(id) + "-w1", "sam", "Sam", "hint", 150}, ignore);
+  }
+  store->close_conversation("old1", 1000, ignore);
+  store->close_conversation("old2", 2000, ignore);
+  store->close_conversation("recent", 9000, ignore);
+  store->add_rule_version({1, "default@x", "{}", "ada", "Ada", 50, "seed", std::nullopt}, {50, "ada", "Ada", "seed", 1, std::nullopt, "seed"}, ignore);
+  std::vector<std::size_t> removed;
+  // Small batches: one conversation at a time.
+  store->purge_closed(5000, 1, [&](std::error_code ec, std::size_t n) { REQUIRE(!ec); removed.push_back(n); });
+  store->flush();
+  CHECK(removed == std::vector<std::size_t>{1});
+  CHECK_FALSE(store->conversation("old1"));
+  CHECK(store->conversation("old2"));
+  store->purge_closed(5000, 10, [&](std::error_code ec, std::size_t n) { REQUIRE(!ec); removed.push_back(n); });
+  store->flush();
+  CHECK(removed == std::vector<std::size_t>{1, 1});
+  CHECK_FALSE(store->conversation("old2"));
+  CHECK(store->messages("old2").empty());
+  CHECK(store->whispers("old2").empty());
+  CHECK(store->messages("recent").size() == 2);
+  CHECK(store->messages("open").size() == 2);
+  CHECK(store->conversation("open"));
+  CHECK(store->rule_audit().size() == 1);
+}
+
+TEST_CASE("erase_customer removes that customer's conversations and writes an audit line with counts") {
+  set_logging(false);
+  Dir dir;
+  std::string error;
+  auto store = open_sqlite_store(dir.path, nullptr, error);
+  REQUIRE(store);
+  auto ignore = [](std::error_code) {};
+  store->open_conversation({"c1", "dana", "Dana", "alice", "ws", 100, std::nullopt}, ignore);
+  store->open_conversation({"c2", "otto", "Otto", "alice", "ws", 100, std::nullopt}, ignore);
+  for (int i = 1; i <= 3; ++i) store->append_message(message("c1", i), ignore);
+  store->append_message(message("c2", 1), ignore);
+  store->flush();
+  auto data = store->customer_data("dana");
+  REQUIRE(data.conversations.size() == 1);
+  CHECK(data.messages.size() == 3);
+  ErasureRecord got;
+  store->erase_customer("dana", {500, "ada", "hash", 0, 0, 0}, [&](std::error_code ec, const ErasureRecord& r) {
+    REQUIRE(!ec);
+    got = r;
+  });
+  store->flush();
+  CHECK(got.conversations == 1);
+  CHECK(got.messages == 3);
+  CHECK(store->customer_data("dana").conversations.empty());
+  CHECK(store->messages("c1").empty());
+  CHECK(store->messages("c2").size() == 1);
+  REQUIRE(store->erasures().size() == 1);
+  CHECK(store->erasures()[0].customer == "hash");
+}

@@ -49,6 +49,7 @@
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
 #include "store/store_error.hpp"
+#include "store/sqlite/sqlite_privacy.hpp"
 
 namespace tact::gateway {
 
@@ -73,6 +74,8 @@ constexpr std::size_t kMaxBatch = 512;
 constexpr std::chrono::microseconds kCommitGap{500};
 
 constexpr const char* kSchema = R"sql(
+PRAGMA auto_vacuum=INCREMENTAL;
+PRAGMA secure_delete=ON;
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=NORMAL;
 PRAGMA wal_autocheckpoint=250;
@@ -138,7 +141,13 @@ struct SetLive {
   std::int64_t version;
   RuleAuditRecord audit;
 };
-using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive>;
+// Privacy (gateway/privacy/sqlite_privacy.hpp): `work` in the batch's transaction, `after` (SQL)
+// once it is committed: the incremental vacuum, and for an erasure a checkpoint that empties the WAL.
+struct PrivacyWrite {
+  std::function<bool(Database&)> work;
+  const char* after;
+};
+using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, PrivacyWrite>;
 struct Op {
   Write write;
   StoreDone done;
@@ -160,7 +169,7 @@ class SqliteStore final : public Store {
   bool open(const std::string& dir, std::string& error) {
     const std::string path = dir + "/tact.db";
     if (!private_files(path, error)) return false;
-    if (!wdb_.open(path) || !wdb_.exec(kSchema)) {
+    if (!wdb_.open(path) || !wdb_.exec(kSchema) || !wdb_.exec(privacy::kPrivacySchema)) {
       error = "cannot open " + path + ": " + wdb_.error();
       return false;
     }
@@ -200,6 +209,33 @@ class SqliteStore final : public Store {
     push({AddVersion{std::move(v), std::move(a)}, std::move(d)});
   }
   void set_live_rules(std::int64_t v, RuleAuditRecord a, StoreDone d) override { push({SetLive{v, std::move(a)}, std::move(d)}); }
+
+  CustomerData customer_data(const std::string& customer) override {
+    std::lock_guard lock(read_mutex_);
+    return privacy::read_customer(rdb_, customer);
+  }
+  std::vector<ErasureRecord> erasures() override {
+    std::lock_guard lock(read_mutex_);
+    return privacy::read_erasures(rdb_);
+  }
+  void erase_customer(std::string customer, ErasureRecord audit, ErasureDone done) override {
+    auto rec = std::make_shared<ErasureRecord>(std::move(audit));
+    push({PrivacyWrite{[customer = std::move(customer), rec](Database& db) { return privacy::erase_customer(db, customer, *rec); },
+                       "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);"},
+          [rec, done = std::move(done)](std::error_code ec) { done(ec, *rec); }});
+  }
+  void rewrite_texts(TextRewrite rewrite, PurgeDone done) override {
+    auto changed = std::make_shared<std::size_t>(0);
+    push({PrivacyWrite{[rewrite = std::move(rewrite), changed](Database& db) { return privacy::rewrite_texts(db, rewrite, *changed); },
+                       "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);"},
+          [changed, done = std::move(done)](std::error_code ec) { done(ec, *changed); }});
+  }
+  void purge_closed(std::int64_t before, std::size_t max, PurgeDone done) override {
+    auto removed = std::make_shared<std::size_t>(0);
+    push({PrivacyWrite{[before, max, removed](Database& db) { return privacy::purge_closed(db, before, max, *removed); },
+                       "PRAGMA incremental_vacuum(256);"},
+          [removed, done = std::move(done)](std::error_code ec) { done(ec, *removed); }});
+  }
 
   std::vector<RuleVersionRecord> rule_versions(bool with_packs) override {
     std::lock_guard lock(read_mutex_);
@@ -412,6 +448,8 @@ class SqliteStore final : public Store {
       if (!step_once(ins_version_)) return false;
       set_live_.bind(1, v.version);
       return step_once(set_live_) && audit(av->audit);
+    } else if (auto* pw = std::get_if<PrivacyWrite>(&w)) {
+      return pw->work(wdb_);
     } else if (auto* sl = std::get_if<SetLive>(&w)) {
       set_live_.bind(1, sl->version);  // NOT NULL fails for a version that is not stored
       return step_once(set_live_) && audit(sl->audit);
@@ -458,6 +496,9 @@ class SqliteStore final : public Store {
       }
       const auto t0 = std::chrono::steady_clock::now();
       auto result = commit(batch);
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        if (auto* pw = std::get_if<PrivacyWrite>(&batch[i].write); pw && !result[i] && !wdb_.exec(pw->after))
+          log_event("store_error", {{"what", "privacy_after"}, {"message", wdb_.error()}});
       if (metrics_) {
         metrics_->store_commit_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         metrics_->store_batches++;
@@ -501,6 +542,17 @@ std::optional<RuleVersionRecord> Store::rule_version(std::int64_t) { return std:
 std::optional<std::int64_t> Store::live_rules() { return std::nullopt; }
 std::vector<RuleAuditRecord> Store::rule_audit() { return {}; }
 std::vector<MessageRecord> Store::recent_messages(std::size_t) { return {}; }
+CustomerData Store::customer_data(const std::string&) { return {}; }
+void Store::erase_customer(std::string, ErasureRecord audit, ErasureDone done) {
+  if (done) done(std::make_error_code(std::errc::function_not_supported), audit);
+}
+void Store::purge_closed(std::int64_t, std::size_t, PurgeDone done) {
+  if (done) done(std::make_error_code(std::errc::function_not_supported), 0);
+}
+std::vector<ErasureRecord> Store::erasures() { return {}; }
+void Store::rewrite_texts(TextRewrite, PurgeDone done) {
+  if (done) done(std::make_error_code(std::errc::function_not_supported), 0);
+}
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& dir, Metrics* metrics, std::string& error) {
   auto s = std::make_unique<SqliteStore>(metrics);
