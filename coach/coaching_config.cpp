@@ -160,7 +160,8 @@ void parse_tone(const json& tone, JsonReader& r, CoachingConfig& c) {
 void parse_flags(const json& flags, JsonReader& r, CoachingConfig& c) {
   for (const auto& [key, v] : flags.items()) {
     const auto f = "flags." + key;
-    const bool tone_flag = std::any_of(c.tone.checks.begin(), c.tone.checks.end(), [&](const ToneCheck& t) { return t.flag == key; });
+    const std::string& name = key;  // clang 14 (scripts/fuzz) cannot capture a structured binding
+    const bool tone_flag = std::any_of(c.tone.checks.begin(), c.tone.checks.end(), [&](const ToneCheck& t) { return t.flag == name; });
     if (!is_act_of(Role::agent, key) && !tone_flag) {
       r.fail(f, "is neither an agent act nor the flag of a tone check");
       continue;
