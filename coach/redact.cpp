@@ -2,18 +2,12 @@
 
 #include <algorithm>
 
+#include "re2_options.hpp"
+
 namespace tact::coach {
 namespace {
 
 constexpr std::size_t kMaxPatternsPerEntry = 16;
-
-RE2::Options options(bool case_sensitive, std::int64_t max_mem) {
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_case_sensitive(case_sensitive);
-  o.set_max_mem(max_mem);
-  return o;
-}
 
 bool separator(char c) { return c == ' ' || c == '-' || c == '.'; }
 
@@ -144,7 +138,7 @@ Redacted Redactor::redact(std::string_view text) const {
 RedactorPtr compile_redactor(const RedactSpec& spec, std::int64_t regex_max_mem, std::vector<Problem>& problems) {
   std::shared_ptr<Redactor> r(new Redactor());
   const auto before = problems.size();
-  auto set = std::make_unique<RE2::Set>(options(true, 8 << 20), RE2::UNANCHORED);
+  auto set = std::make_unique<RE2::Set>(regex_options(true, 8 << 20), RE2::UNANCHORED);
   std::vector<std::uint32_t> set_entry;
   for (std::size_t i = 0; i < spec.entries.size(); ++i) {
     const auto& e = spec.entries[i];
@@ -158,7 +152,7 @@ RedactorPtr compile_redactor(const RedactSpec& spec, std::int64_t regex_max_mem,
     Redactor::Compiled c{e, {}};
     for (std::size_t p = 0; p < e.patterns.size(); ++p) {
       const auto field = at + ".patterns[" + std::to_string(p) + "]";
-      auto re = std::make_unique<RE2>(e.patterns[p], options(e.case_sensitive, regex_max_mem));
+      auto re = std::make_unique<RE2>(e.patterns[p], regex_options(e.case_sensitive, regex_max_mem));
       if (!re->ok()) {
         std::optional<int> position;
         if (auto pos = e.patterns[p].find(re->error_arg()); !re->error_arg().empty() && pos != std::string::npos)

@@ -1,15 +1,9 @@
 #include "rule_set.hpp"
 
+#include "re2_options.hpp"
+
 namespace tact::coach {
 namespace {
-
-RE2::Options regex_options(bool case_sensitive, std::int64_t max_mem) {
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_case_sensitive(case_sensitive);
-  o.set_max_mem(max_mem);
-  return o;
-}
 
 // For "missing )", RE2 names the whole pattern; point at the group that is never closed instead.
 std::optional<int> unclosed_paren(const std::string& p) {

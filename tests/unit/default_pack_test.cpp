@@ -13,13 +13,7 @@ using coach::Role;
 
 namespace {
 const coach::RuleSet& rules() {
-  static auto set = [] {
-    auto r = coach::compile(test::default_pack());
-    for (const auto& p : r.problems) UNSCOPED_INFO(p.to_string());
-    return r.rules;
-  }();
-  REQUIRE(set);
-  return *set;
+  return test::default_rules();
 }
 std::vector<std::string> acts(Role role, const std::string& text) { return coach::annotate(rules(), role, text).acts; }
 bool has(const std::vector<std::string>& v, const char* act) { return std::find(v.begin(), v.end(), act) != v.end(); }

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "pack_loader.hpp"
@@ -41,5 +42,17 @@ inline coach::RuleSetPtr compile_or_fail(const nlohmann::json& pack) {
 }
 
 inline nlohmann::json default_pack() { return nlohmann::json::parse(cli::default_pack_text()); }
+
+// The default pack compiled once per test executable; a failed compile fails the test with every
+// problem (the caller includes Catch).
+inline const coach::RuleSet& default_rules() {
+  static auto set = [] {
+    auto r = coach::compile(default_pack());
+    for (const auto& p : r.problems) UNSCOPED_INFO(p.to_string());
+    return r.rules;
+  }();
+  REQUIRE(set);
+  return *set;
+}
 
 }  // namespace tact::test
