@@ -182,8 +182,14 @@ TEST_CASE("finding 4: one caller's open API conversations are capped (--max-api-
   CHECK(status == 200);
   post(server.port(), "/api/conversations/cap-3/events", alice, event("agent", "I'm on it"), &status);
   CHECK(status == 200);
+  // Closing is the owner's: another agent, a customer, an unknown id and a live chat id are refused.
+  CHECK(http_request(server.port(), "POST", "/api/conversations/cap-0/close", token(UserRole::agent, "bob", "Bob")).status == 404);
+  CHECK(http_request(server.port(), "POST", "/api/conversations/cap-0/close", token(UserRole::customer, "dana", "D")).status == 401);
+  CHECK(http_request(server.port(), "POST", "/api/conversations/nope/close", alice).status == 404);
+  CHECK(http_request(server.port(), "GET", "/api/conversations/cap-0/close", alice).status == 405);
   // Closing one frees a place.
   CHECK(http_request(server.port(), "POST", "/api/conversations/cap-0/close", alice).status == 200);
+  CHECK(http_request(server.port(), "POST", "/api/conversations/cap-0/close", alice).status == 409);  // already closed
   post(server.port(), "/api/conversations/cap-20/events", alice, event("customer", "late"), &status);
   CHECK(status == 200);
 }
