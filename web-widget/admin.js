@@ -368,7 +368,7 @@ async function load(keepRuleId) {
     if (r.json.error === 'expired_token') {
       $('status').textContent = 'session expired';
       notice('Your session expired. Open the page again from your admin link (or mint a new token) to sign in.');
-    } else notice(r.status === 401 ? `This page needs an admin token (?token=…): ${r.json.message}` : r.json.message ?? 'cannot load the rules');
+    } else notice(r.status === 401 || r.status === 403 ? `This page needs an admin token (?token=…): ${r.json.message}` : r.json.message ?? 'cannot load the rules');
     return;
   }
   const current = pack?.rules?.[selected]?.id;

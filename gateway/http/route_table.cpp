@@ -129,7 +129,7 @@ std::variant<Identity, Response> authorize(const Route& route, const Request& re
   auto check = authenticate(req, secret, now_s);
   if (!check.claims) return error_response(req, refusal_status(check), check.error, check.message);
   if (!(route.roles & role_bit(check.claims->role)))
-    return error_response(req, http::status::unauthorized, "wrong_role",
+    return error_response(req, http::status::forbidden, "wrong_role",
                           route.refusal.empty() ? "your role may not use this route" : std::string(route.refusal));
   return Identity{check.claims->role, check.claims->sub, check.claims->name};
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "protocol/coach_frames.hpp"
+#include "protocol/server_events.hpp"
 #include "json_io.hpp"
 #include "obs/log.hpp"
 
@@ -67,13 +68,7 @@ void Relay::connected(const std::shared_ptr<Peer>& peer) {
   hub_.add(peer, [&assignments](const std::string& c, const std::string& a) { assignments.emplace_back(c, a); });
   const auto& who = peer->who();
   metrics_.connections[static_cast<int>(who.role)]++;
-  peer->send(make_frame(coach::dump(json{{"type", "hello"},
-                                         {"role", to_string(who.role)},
-                                         {"sub", who.sub},
-                                         {"name", who.name},
-                                         {"rules_version", rules().version},
-                                         {"max_message", limits_.max_message},
-                                         {"conversations", hub_.visible_to(who)}})));
+  peer->send(make_frame(hello_event(who, rules().version, limits_.max_message, hub_.visible_to(who))));
   for (const auto& [c, a] : assignments) announce_assignment(c, a);
 }
 
@@ -91,7 +86,7 @@ void Relay::announce_assignment(const std::string& conversation, const std::stri
   });
   log_event("conversation_assigned", {{"conversation", conversation}, {"agent", agent}});
   hub_.send_to({UserRole::agent, agent, {}},
-               make_frame(coach::dump(json{{"type", "assigned"}, {"conversation", conversation}, {"customer", view->live->customer_name}})));
+               make_frame(assigned_event(conversation, view->live->customer_name)));
 }
 
 void Relay::handle(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
@@ -253,7 +248,7 @@ void Relay::close_conversation(const ConversationView& view, const std::string& 
     hub_.close(id);
     store_.close_conversation(id, at, [this, id, at](std::error_code ec) {
       if (ec) log_event("store_failed", {{"what", "close"}, {"conversation", id}});
-      hub_.deliver(id, make_frame(coach::dump(json{{"type", "closed"}, {"conversation", id}, {"at", at}})), to_all);
+      hub_.deliver(id, make_frame(closed_event(id, at)), to_all);
     });
   }
   if (view.live->channel == "api") {
@@ -277,8 +272,7 @@ void Relay::on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
     std::lock_guard lock(view->live->mutex);
     rec.id = f.conversation + "-w" + std::to_string(++view->live->whispers);
   }
-  auto frame = make_frame(coach::dump(json{{"type", "whisper"}, {"conversation", rec.conversation}, {"id", rec.id},
-                                           {"from", rec.author_name}, {"text", rec.text}, {"at", rec.at}}));
+  auto frame = make_frame(whisper_event(rec.conversation, rec.id, rec.author_name, rec.text, rec.at));
   std::weak_ptr<Peer> sender = peer;
   store_.append_whisper(std::move(rec), [this, sender, frame, id = f.conversation](std::error_code ec) {
     auto p = sender.lock();

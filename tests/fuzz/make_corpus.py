@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of tests/fuzz/corpus/<target>/ from the tests' own inputs:
-rules/default.json and the small packs of tests/unit/packs.hpp, the frames of docs/protocol.md,
+rules/default.json and the small packs of tests/support/packs.hpp, the frames of docs/protocol.md,
 the rules' examples and tests/data/labeled, and scripted conversations. Run from anywhere;
 rerun after those inputs change much (the fuzzers work from any seeds)."""
 import copy, hashlib, json, os, random, re

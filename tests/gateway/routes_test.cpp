@@ -80,6 +80,7 @@ TEST_CASE("routes answer without sockets") {
   CHECK(r.result() == http::status::unauthorized);
   CHECK(body(r).at("error") == "missing_token");
   r = f.get("/api/conversations", f.token(UserRole::customer, "c"));
+  CHECK(r.result() == http::status::forbidden);
   CHECK(body(r).at("error") == "wrong_role");
 
   const auto agent = f.token(UserRole::agent, "alice");

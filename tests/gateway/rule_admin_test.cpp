@@ -10,35 +10,20 @@
 #include "rules/rule_admin.hpp"
 #include "rules/rule_preview.hpp"
 #include "store/store.hpp"
+#include "support/packs.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace tact::gateway;
 using nlohmann::json;
 
 namespace {
 
-struct Dir {
-  Dir() {
-    std::string t = (std::filesystem::temp_directory_path() / "tact-rules-XXXXXX").string();
-    path = mkdtemp(t.data());
-  }
-  ~Dir() { std::filesystem::remove_all(path); }
-  std::string path;
+struct Dir : tact::test::TempDir {
+  Dir() : TempDir("tact-rules") {}
 };
 
-json default_pack() { return json::parse(tact::gateway::default_pack_text()); }
-
-// The default pack plus an agent rule that labels "zebra" as a feedback request.
-json zebra_pack() {
-  auto p = default_pack();
-  p["rules"].push_back(json{{"id", "test.zebra"},
-                            {"act", "feedback_request"},
-                            {"role", "agent"},
-                            {"description", "test rule"},
-                            {"patterns", {"\\bzebra\\b"}},
-                            {"examples", {{"match", {"zebra time", "the zebra says hi", "a zebra"}},
-                                          {"no_match", {"horse", "a cat", "the dog"}}}}});
-  return p;
-}
+using tact::test::default_pack;
+using tact::test::zebra_pack;
 
 tact::coach::RuleSetPtr compiled(const json& pack) {
   auto r = tact::coach::compile(pack);

@@ -10,18 +10,14 @@
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 #include "store/store.hpp"
+#include "support/temp_dir.hpp"
 #include "store/store_error.hpp"
 
 using namespace tact::gateway;
 
 namespace {
-struct Dir {
-  Dir() {
-    std::string t = (std::filesystem::temp_directory_path() / "tact-store-XXXXXX").string();
-    path = mkdtemp(t.data());
-  }
-  ~Dir() { std::filesystem::remove_all(path); }
-  std::string path;
+struct Dir : tact::test::TempDir {
+  Dir() : TempDir("tact-store") {}
 };
 
 MessageRecord message(const std::string& conv, std::int64_t seq) {

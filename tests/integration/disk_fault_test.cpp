@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "harness.hpp"
+#include "support/frames.hpp"
 
 using namespace tact::test;
 using tact::gateway::UserRole;
@@ -24,18 +25,6 @@ void set_file_limit(int pid, rlim_t bytes) {
   REQUIRE(prlimit(pid, RLIMIT_FSIZE, nullptr, &old) == 0);
   const rlimit lim{std::min(bytes, old.rlim_max), old.rlim_max};
   REQUIRE(prlimit(pid, RLIMIT_FSIZE, &lim, nullptr) == 0);
-}
-
-json msg(const std::string& text, const std::string& client_id, const std::string& conversation = "") {
-  json j{{"type", "message"}, {"text", text}, {"client_id", client_id}};
-  if (!conversation.empty()) j["conversation"] = conversation;
-  return j;
-}
-
-std::string step_status(const json& coach, const std::string& step) {
-  for (const auto& s : coach.at("checklist"))
-    if (s.at("step") == step) return s.at("status").get<std::string>();
-  return "absent";
 }
 
 // Texts whose messages were refused: no one may ever get them as a `message`.
@@ -70,7 +59,7 @@ TEST_CASE("disk full: store_failed, never an ack; the server stays up and recove
     REQUIRE(agent.recv_type("hello"));
     WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
     REQUIRE(customer.recv_type("hello"));
-    customer.send(msg("My order #4411 still has not arrived, this is ridiculous", "k1"));
+    customer.send(message_frame("My order #4411 still has not arrived, this is ridiculous", "k1"));
     auto a = answer(customer, "k1");
     REQUIRE(a.at("type") == "ack");
     conv = a.at("conversation");
@@ -82,13 +71,13 @@ TEST_CASE("disk full: store_failed, never an ack; the server stays up and recove
     // The agent's apology is refused: not acknowledged, not relayed, not counted in the checklist.
     refused = {"I am so sorry for the trouble this caused.", "My refund never came, I want my money back"};
     for (int i = 0; i < 5; ++i) refused.insert("Still waiting " + std::to_string(i));
-    agent.send(msg("I am so sorry for the trouble this caused.", "a1", conv));
+    agent.send(message_frame("I am so sorry for the trouble this caused.", "a1", conv));
     auto e = answer(agent, "a1");
     CHECK(e.at("type") == "error");
     CHECK(e.at("code") == "store_failed");
     for (int i = 0; i < 5; ++i) {
       const std::string id = "k-full-" + std::to_string(i);
-      customer.send(msg("Still waiting " + std::to_string(i), id));
+      customer.send(message_frame("Still waiting " + std::to_string(i), id));
       e = answer(customer, id);
       CHECK(e.at("type") == "error");
       CHECK(e.at("code") == "store_failed");
@@ -96,7 +85,7 @@ TEST_CASE("disk full: store_failed, never an ack; the server stays up and recove
     // A new customer's first message: the conversation cannot be stored either.
     WsClient eve(server.port(), token(UserRole::customer, "eve", "Eve"));
     REQUIRE(eve.recv_type("hello"));
-    eve.send(msg("My refund never came, I want my money back", "e1"));
+    eve.send(message_frame("My refund never came, I want my money back", "e1"));
     e = answer(eve, "e1");
     CHECK(e.at("code") == "store_failed");
     // The HTTP API answers 503.
@@ -107,7 +96,7 @@ TEST_CASE("disk full: store_failed, never an ack; the server stays up and recove
 
     set_file_limit(server.pid(), RLIM_INFINITY);  // space returns
 
-    customer.send(msg("Hello? Anyone there?", "k2"));
+    customer.send(message_frame("Hello? Anyone there?", "k2"));
     a = answer(customer, "k2");
     REQUIRE(a.at("type") == "ack");
     CHECK(a.at("seq") == 2);  // the refused messages took no place in the conversation
@@ -120,12 +109,12 @@ TEST_CASE("disk full: store_failed, never an ack; the server stays up and recove
     } while (coach.value("type", "") != "coach" || coach.at("message_id") != a.at("id"));
     CHECK(step_status(coach, "apology") == "missing");  // the refused apology does not count
     refused.clear();  // sent again now: these may be relayed
-    agent.send(msg("I am so sorry for the trouble this caused.", "a2", conv));
+    agent.send(message_frame("I am so sorry for the trouble this caused.", "a2", conv));
     a = answer(agent, "a2");
     REQUIRE(a.at("type") == "ack");
     CHECK(a.at("seq") == 3);
     acked.insert(a.at("id").get<std::string>());
-    eve.send(msg("My refund never came, I want my money back", "e2"));
+    eve.send(message_frame("My refund never came, I want my money back", "e2"));
     a = answer(eve, "e2");
     REQUIRE(a.at("type") == "ack");
     acked.insert(a.at("id").get<std::string>());
@@ -154,7 +143,7 @@ TEST_CASE("disk full: store_failed, never an ack; the server stays up and recove
   REQUIRE(customer.recv_type("hello"));
   WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
   REQUIRE(agent.recv_type("hello"));
-  customer.send(msg("ok", "k3"));
+  customer.send(message_frame("ok", "k3"));
   REQUIRE(answer(customer, "k3").at("type") == "ack");
   auto coach = agent.recv_type("coach");
   REQUIRE(coach);

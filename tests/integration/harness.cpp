@@ -23,17 +23,6 @@ std::string token(gateway::UserRole role, const std::string& sub, const std::str
   return gateway::sign_token({role, sub, name, now + ttl_s}, kSecret);
 }
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "tact-it-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-}
-
 std::string tact_bin() {
   const char* other = std::getenv("TACT_TEST_BIN");
   return other && *other ? other : TACT_BIN;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/jwt.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tact::test {
 
@@ -27,12 +28,6 @@ inline const std::string kSecret = "integration-test-secret-0123456789abcdef";
 
 std::string token(gateway::UserRole role, const std::string& sub, const std::string& name, long long ttl_s = 3600);
 
-// A fresh temporary directory, removed by the destructor.
-struct TempDir {
-  TempDir();
-  ~TempDir();
-  std::string path;
-};
 
 // How to start the server beyond its arguments.
 struct Launch {

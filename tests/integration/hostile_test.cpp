@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 
 #include "harness.hpp"
+#include "support/frames.hpp"
 #include "obs/process_memory.hpp"
 #include "traffic.hpp"
 
@@ -99,8 +100,6 @@ struct PhaseListener : Catch::TestEventListenerBase {
 };
 CATCH_REGISTER_LISTENER(PhaseListener)
 
-json msg(const std::string& text, const std::string& client_id) { return {{"type", "message"}, {"text", text}, {"client_id", client_id}}; }
-
 // A customer that says hello, then gets `frame` sent raw; returns what came back first.
 std::optional<json> answer_to(WsClient& c, const std::string& frame) {
   c.send_raw(frame);
@@ -109,7 +108,7 @@ std::optional<json> answer_to(WsClient& c, const std::string& frame) {
 
 // The connection still works: a message is acknowledged.
 void still_works(WsClient& c, const std::string& client_id) {
-  c.send(msg("My order #4411 still has not arrived", client_id));
+  c.send(message_frame("My order #4411 still has not arrived", client_id));
   auto a = c.recv_type("ack");
   REQUIRE(a);
   CHECK(a->at("client_id") == client_id);
@@ -153,7 +152,7 @@ TEST_CASE("hostile: a binary frame is answered with bad_json and the connection 
   CUSTOMER(c, "binary");
   RawWs raw(token(UserRole::customer, "binary2", "B"));
   raw.ws.binary(true);
-  raw.ws.write(net::buffer(msg("hello", "b1").dump()));
+  raw.ws.write(net::buffer(message_frame("hello", "b1").dump()));
   beast::flat_buffer buf;
   raw.ws.read(buf);  // hello
   buf.consume(buf.size());
@@ -167,7 +166,7 @@ TEST_CASE("hostile: a binary frame is answered with bad_json and the connection 
 
 TEST_CASE("hostile: a frame over --max-message is closed with 1009, also when fragmented") {
   CUSTOMER(c, "big");
-  c.try_send_raw(msg(std::string(kMaxMessage + 1, 'a'), "g1").dump());
+  c.try_send_raw(message_frame(std::string(kMaxMessage + 1, 'a'), "g1").dump());
   CHECK_FALSE(c.recv_type("ack"));
   CHECK(c.closed());
   CHECK((c.closed_code() == 1009 || c.closed_code() == -2));  // -2: reset while still writing
@@ -189,7 +188,7 @@ TEST_CASE("hostile: fragmented frames under the limit are put together and handl
   beast::flat_buffer buf;
   raw.ws.read(buf);  // hello
   buf.consume(buf.size());
-  const std::string frame = msg("My order #4411 still has not arrived, split into pieces", "f1").dump();
+  const std::string frame = message_frame("My order #4411 still has not arrived, split into pieces", "f1").dump();
   raw.ws.text(true);
   for (std::size_t at = 0; at < frame.size(); at += 7)
     raw.ws.write_some(at + 7 >= frame.size(), net::buffer(frame.data() + at, std::min<std::size_t>(7, frame.size() - at)));
@@ -398,7 +397,7 @@ TEST_CASE("hostile: a token for another role") {
   REQUIRE(e);
   CHECK(e->at("code") == "wrong_role");
   auto r = http_request(s.server.port(), "GET", "/api/conversations", token(UserRole::customer, "role-customer", "C"));
-  CHECK(r.status == 401);
+  CHECK(r.status == 403);
   CHECK(r.body.find("wrong_role") != std::string::npos);
   WsClient agent(s.server.port(), token(UserRole::agent, "role-agent", "A"));
   REQUIRE(agent.recv_type("hello"));
@@ -438,13 +437,17 @@ TEST_CASE("hostile: path traversal on static files") {
 TEST_CASE("hostile: an admin call with an agent token") {
   auto& s = shared();
   const auto agent = token(UserRole::agent, "not-admin", "A");
-  // The rule administration API (/api/rules) is for admins: an agent is refused, and so is the
+  // The rule administration API (/api/rules/...) is for admins: an agent is refused, and so is the
   // supervisors' and admins' `subscribe` (above) and `whisper`.
-  auto r = http_request(s.server.port(), "POST", "/api/rules", agent, R"({"message":"take over"})");
-  CHECK((r.status == 401 || r.status == 403 || r.status == 404));
-  CHECK(r.body.find("\"error\"") != std::string::npos);
-  r = http_request(s.server.port(), "GET", "/api/rules", agent);
-  CHECK((r.status == 401 || r.status == 403 || r.status == 404));
+  auto r = http_request(s.server.port(), "POST", "/api/rules/publish", agent, R"({"message":"take over"})");
+  CHECK(r.status == 403);
+  CHECK(r.body.find("\"wrong_role\"") != std::string::npos);
+  r = http_request(s.server.port(), "GET", "/api/rules/versions", agent);
+  CHECK(r.status == 403);
+  CHECK(r.body.find("\"wrong_role\"") != std::string::npos);
+  // The same calls with an admin's token are served, so the refusals above are the role check.
+  const auto admin = token(UserRole::admin, "an-admin", "Ada");
+  CHECK(http_request(s.server.port(), "GET", "/api/rules/versions", admin).status == 200);
   WsClient c(s.server.port(), agent);
   REQUIRE(c.recv_type("hello"));
   auto e = answer_to(c, R"({"type":"whisper","conversation":"c1","text":"psst"})");
@@ -484,7 +487,10 @@ TEST_CASE("hostile: the server stayed up; latency and memory of the others") {
   std::fflush(stdout);
   CHECK(s.alive());
   CHECK(s.attacked.size() > 100);  // the load kept flowing
-  CHECK(rss_end < 4L * 1024 * 1024);  // generous: 4 GiB
+  // Growth, not an absolute ceiling: the 10,000 idle connections cost about 40 KiB each (ASan's
+  // redzones included, ~400 MiB) and ASan's quarantine holds up to 256 MiB of freed blocks; what
+  // this catches is a hostile frame's buffer kept per connection (dozens of MiB each).
+  CHECK(rss_end - s.rss_start < 768L * 1024);
   s.stop = true;
   s.runner.join();
   CHECK(s.server.terminate() == 0);  // and it shuts down cleanly

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "support/frames.hpp"
 
 using namespace tact::test;
 using tact::gateway::UserRole;
@@ -39,12 +40,6 @@ std::string db_bytes(const std::string& dir) {
 }
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
-
-json msg(const std::string& text, const std::string& client_id, const std::string& conversation = "") {
-  json j{{"type", "message"}, {"text", text}, {"client_id", client_id}};
-  if (!conversation.empty()) j["conversation"] = conversation;
-  return j;
-}
 
 std::pair<int, std::string> run_tact(const std::string& args) {
   const std::string cmd = tact_bin() + " " + args + " 2>&1";
@@ -89,7 +84,7 @@ struct Chat {
     REQUIRE(customer.recv_type("hello"));
   }
   std::string say(const std::string& text) {
-    customer.send(msg(text, "k" + std::to_string(++n)));
+    customer.send(message_frame(text, "k" + std::to_string(++n)));
     auto ack = customer.recv_type("ack");
     REQUIRE(ack);
     conversation = ack->at("conversation");
@@ -131,7 +126,7 @@ TEST_CASE("redact store: the card and the email are stored and shown to supervis
 
   // The agent's flags: found on the original, mapped onto the redacted text for supervisors.
   const std::string reply = "I see card " + kCard + " on file. You should have checked the tracking yourself.";
-  chat.agent.send(msg(reply, "a1", chat.conversation));
+  chat.agent.send(message_frame(reply, "a1", chat.conversation));
   REQUIRE(chat.agent.recv_type("ack"));
   REQUIRE(chat.agent.recv_type("message").value().at("text") == reply);
   auto agent_coach = chat.agent.recv_type("coach");
@@ -232,7 +227,7 @@ TEST_CASE("retention removes closed conversations older than the limit and keeps
     REQUIRE(old_chat.customer.recv_type("closed"));
     WsClient other(server.port(), token(UserRole::customer, "otto", "Otto"));
     REQUIRE(other.recv_type("hello"));
-    other.send(msg("okapi open conversation text", "o1"));
+    other.send(message_frame("okapi open conversation text", "o1"));
     auto ack = other.recv_type("ack");
     REQUIRE(ack);
     open_id = ack->at("conversation");
@@ -274,18 +269,18 @@ TEST_CASE("admin API: export then erase leaves nothing of that customer in the f
     chat.say("quokka-marker my parcel never came");
     chat.say("quokka-second my name is Erin Quokkason");
     REQUIRE(chat.agent.recv_type("message"));
-    chat.agent.send(msg("I am sorry, let me look into it right away.", "a1", chat.conversation));
+    chat.agent.send(message_frame("I am sorry, let me look into it right away.", "a1", chat.conversation));
     REQUIRE(chat.agent.recv_type("ack"));
     chat.sup.send({{"type", "whisper"}, {"conversation", chat.conversation}, {"text", "quokka-whisper offer a refund"}});
     REQUIRE(chat.agent.recv_type("whisper"));
     // Another customer's chat stays.
     WsClient other(server.port(), token(UserRole::customer, "otto", "Otto"));
     REQUIRE(other.recv_type("hello"));
-    other.send(msg("okapi other customer", "o1"));
+    other.send(message_frame("okapi other customer", "o1"));
     REQUIRE(other.recv_type("ack"));
 
     auto refused = http_request(server.port(), "GET", "/api/data/customers/erin-7731", token(UserRole::supervisor, "sam", "Sam"));
-    CHECK(refused.status == 401);
+    CHECK(refused.status == 403);
     CHECK(contains(refused.body, "wrong_role"));
 
     auto exported = http_request(server.port(), "GET", "/api/data/customers/erin-7731", admin);

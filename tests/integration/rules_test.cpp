@@ -12,37 +12,16 @@
 #include <sys/wait.h>
 
 #include "harness.hpp"
+#include "support/frames.hpp"
+#include "support/packs.hpp"
 
 using namespace tact::test;
 using tact::gateway::UserRole;
 
 namespace {
 
-json default_pack() {
-  std::ifstream in(std::string(TACT_SOURCE_DIR) + "/rules/default.json");
-  std::stringstream s;
-  s << in.rdbuf();
-  return json::parse(s.str());
-}
-
-// The default pack plus an agent rule that labels "zebra" as a feedback request: a known change.
-json zebra_pack() {
-  auto p = default_pack();
-  p["rules"].push_back(json{{"id", "test.zebra"},
-                            {"act", "feedback_request"},
-                            {"role", "agent"},
-                            {"description", "test rule"},
-                            {"patterns", {"\\bzebra\\b"}},
-                            {"examples", {{"match", {"zebra time", "the zebra says hi", "a zebra"}},
-                                          {"no_match", {"horse", "a cat", "the dog"}}}}});
-  return p;
-}
-
-bool has_act(const json& coach, const std::string& act) {
-  for (const auto& a : coach.at("acts"))
-    if (a == act) return true;
-  return false;
-}
+using tact::test::default_pack;
+using tact::test::zebra_pack;
 
 struct Api {
   unsigned short port;
@@ -57,7 +36,7 @@ struct Api {
 
 // Runs `tact ARGS`; the exit status and stdout+stderr.
 std::pair<int, std::string> run_tact(const std::string& args) {
-  const std::string cmd = std::string(TACT_BIN) + " " + args + " 2>&1";
+  const std::string cmd = tact_bin() + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -89,7 +68,7 @@ TEST_CASE("every admin endpoint refuses every other role, and a missing token") 
     for (const auto& [method, path, body] : routes) {
       INFO(method << " " << path << " as " << tact::gateway::to_string(role));
       auto [status, answer] = api.call(method, path, body, tok);
-      CHECK(status == 401);
+      CHECK(status == 403);
       CHECK(answer.value("error", "") == "wrong_role");
     }
   }

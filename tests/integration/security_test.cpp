@@ -12,17 +12,12 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "support/frames.hpp"
 
 using namespace tact::test;
 using tact::gateway::UserRole;
 
 namespace {
-
-json msg(const std::string& text, const std::string& client_id, const std::string& conversation = "") {
-  json j{{"type", "message"}, {"text", text}, {"client_id", client_id}};
-  if (!conversation.empty()) j["conversation"] = conversation;
-  return j;
-}
 
 json event(const std::string& role, const std::string& text) { return json{{"role", role}, {"text", text}}; }
 
@@ -82,7 +77,7 @@ TEST_CASE("finding 2: a closed conversation cannot be taken over after a restart
     REQUIRE(alice.recv_type("hello"));
     WsClient dana(server.port(), token(UserRole::customer, "dana", "Dana"));
     REQUIRE(dana.recv_type("hello"));
-    dana.send(msg("My card 4111 was charged twice", "k1"));
+    dana.send(message_frame("My card 4111 was charged twice", "k1"));
     auto ack = dana.recv_type("ack");
     REQUIRE(ack);
     conv = ack->at("conversation");
@@ -114,7 +109,7 @@ TEST_CASE("finding 3 and 11: nobody writes into a WebSocket chat over HTTP, not 
   ServerProcess server(dir.path);
   WsClient dana(server.port(), token(UserRole::customer, "dana", "Dana"));
   REQUIRE(dana.recv_type("hello"));
-  dana.send(msg("Where is my refund?", "k1"));
+  dana.send(message_frame("Where is my refund?", "k1"));
   auto ack = dana.recv_type("ack");
   REQUIRE(ack);
   const std::string conv = ack->at("conversation");  // queued: no agent is connected
@@ -184,7 +179,7 @@ TEST_CASE("finding 4: one caller's open API conversations are capped (--max-api-
   CHECK(status == 200);
   // Closing is the owner's: another agent, a customer, an unknown id and a live chat id are refused.
   CHECK(http_request(server.port(), "POST", "/api/conversations/cap-0/close", token(UserRole::agent, "bob", "Bob")).status == 404);
-  CHECK(http_request(server.port(), "POST", "/api/conversations/cap-0/close", token(UserRole::customer, "dana", "D")).status == 401);
+  CHECK(http_request(server.port(), "POST", "/api/conversations/cap-0/close", token(UserRole::customer, "dana", "D")).status == 403);
   CHECK(http_request(server.port(), "POST", "/api/conversations/nope/close", alice).status == 404);
   CHECK(http_request(server.port(), "GET", "/api/conversations/cap-0/close", alice).status == 405);
   // Closing one frees a place.
@@ -240,7 +235,7 @@ TEST_CASE("finding 6: conversation ids never repeat, whatever ids a host plants"
     for (int i = 0; i < 2; ++i) {
       WsClient customer(server.port(), token(UserRole::customer, "cust-" + std::to_string(run) + "-" + std::to_string(i), "C"));
       REQUIRE(customer.recv_type("hello"));
-      customer.send(msg("My order is late", "k1"));
+      customer.send(message_frame("My order is late", "k1"));
       auto ack = customer.recv_type("ack");
       REQUIRE(ack);
       CHECK(ack->at("seq") == 1);  // a new conversation, not someone else's
@@ -329,7 +324,7 @@ TEST_CASE("finding 10: an /api body is not read before its token is checked", "[
   const std::string agent_head = "POST /api/rules/validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                                  token(UserRole::agent, "alice", "A") + "\r\nContent-Length: 1048576\r\n\r\n";
   got = raw_exchange(server.port(), agent_head);
-  CHECK(got.starts_with("HTTP/1.1 401"));
+  CHECK(got.starts_with("HTTP/1.1 403"));
   CHECK(got.find("wrong_role") != std::string::npos);
 }
 
@@ -339,7 +334,7 @@ TEST_CASE("finding 11: hello before assigned; static allow-list; private files; 
   // An agent who connects while a chat waits gets hello first, then assigned.
   WsClient dana(server.port(), token(UserRole::customer, "dana", "Dana"));
   REQUIRE(dana.recv_type("hello"));
-  dana.send(msg("My order is late", "k1"));
+  dana.send(message_frame("My order is late", "k1"));
   REQUIRE(dana.recv_type("ack"));
   WsClient alice(server.port(), token(UserRole::agent, "alice", "Alice"));
   auto first = alice.recv();

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "annotator.hpp"
-#include "packs.hpp"
+#include "support/packs.hpp"
 #include "rule_set.hpp"
 
 using namespace tact;

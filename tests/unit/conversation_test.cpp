@@ -4,7 +4,7 @@
 #include <regex>
 
 #include "conversation.hpp"
-#include "packs.hpp"
+#include "support/packs.hpp"
 
 using namespace tact;
 using coach::Role;

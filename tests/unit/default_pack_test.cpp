@@ -5,7 +5,7 @@
 #include <set>
 
 #include "annotator.hpp"
-#include "packs.hpp"
+#include "support/packs.hpp"
 #include "rule_examples.hpp"
 
 using namespace tact;

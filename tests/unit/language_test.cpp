@@ -3,7 +3,7 @@
 
 #include "annotator.hpp"
 #include "clauses.hpp"
-#include "packs.hpp"
+#include "support/packs.hpp"
 #include "rule_examples.hpp"
 #include "rule_set.hpp"
 

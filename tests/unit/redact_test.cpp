@@ -5,7 +5,7 @@
 #include <set>
 
 #include "conversation.hpp"
-#include "packs.hpp"
+#include "support/packs.hpp"
 #include "redact.hpp"
 
 using namespace tact;
