@@ -76,8 +76,8 @@ void post_conversation_event(const RouteCall& c) {
   Request head;
   head.version(req.version());
   head.keep_alive(req.keep_alive());
-  c.ctx.relay.post_event(*c.who, *id, *role, text_it->get<std::string>(), at, std::move(name),
-                         [head, respond = c.respond](EventResult r) { respond(result_response(head, r)); });
+  PostedEvent event{*role, text_it->get<std::string>(), at, std::move(name), {}, {}, {}};
+  c.ctx.relay.post_event(*c.who, *id, std::move(event), [head, respond = c.respond](EventResult r) { respond(result_response(head, r)); });
 }
 
 }  // namespace tact::gateway
