@@ -236,6 +236,9 @@ TEST_CASE("Chatwoot's webhooks coach its conversation: customer, agent, notes ig
     CHECK(t["customer"] == "Dana Reyes");
     CHECK(t["agent"] == "chatwoot:support:agent:7");
     CHECK(t["messages"][1]["from"] == "Alex Kim");
+    // As a browser asks for it (encodeURIComponent turns ':' into %3A), with the agent's own token.
+    auto encoded = http_request(port, "GET", "/api/conversations/chatwoot%3Asupport%3A42", token(UserRole::agent, "chatwoot:support:agent:7", "Alex"));
+    CHECK(encoded.status == 200);
   }
 
   SECTION("a private note, an activity message and an edit are not coached") {
