@@ -165,3 +165,26 @@ TEST_CASE("an integration's secrets are shown masked, and a bad one is refused w
   bad.api_token.clear();
   CHECK(check_integration(bad).find("API token") != std::string::npos);
 }
+
+TEST_CASE("at most one note per conversation per --note-interval; the rest are counted, not queued", "[chatwoot]") {
+  Metrics metrics;
+  std::int64_t now = 1'000'000;
+  NotePosterOptions o;
+  o.attempts = 1;
+  o.min_interval = std::chrono::milliseconds(10000);
+  {
+    NotePoster poster(metrics, o, [&now] { return now; });
+    // An address the poster refuses before any network: the note fails at once, counted.
+    NoteJob job{"support", "ftp://nowhere", 5, 42, "token", "**Tact** suggests: ..."};
+    CHECK(poster.post(job));
+    CHECK_FALSE(poster.post(job));  // the same conversation, at once
+    auto other = job;
+    other.conversation = 43;
+    CHECK(poster.post(other));
+    now += 10000;
+    CHECK(poster.post(job));  // the interval has passed
+  }
+  CHECK(metrics.notes_rate_limited == 1);
+  CHECK(metrics.notes_failed + metrics.notes_dropped == 3);
+  CHECK(metrics.notes_sent == 0);
+}

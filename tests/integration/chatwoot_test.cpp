@@ -317,6 +317,54 @@ TEST_CASE("Chatwoot's webhooks coach its conversation: customer, agent, notes ig
   }
 }
 
+TEST_CASE("integrations are configured by admins, their secrets never shown in full", "[chatwoot]") {
+  TempDir dir;
+  add_integration(dir.path, "https://chat.example.com", false);
+  // The command line shows the secret masked.
+  std::string listed;
+  {
+    FILE* p = popen((tact_bin() + " integrations list --data " + dir.path).c_str(), "r");
+    REQUIRE(p);
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) listed += buf;
+    pclose(p);
+  }
+  CHECK(listed.find("support") != std::string::npos);
+  CHECK(listed.find(kWebhookSecret) == std::string::npos);
+  CHECK(listed.find(kWebhookSecret.substr(kWebhookSecret.size() - 4)) != std::string::npos);
+
+  ServerProcess server(dir.path);
+  const auto port = server.port();
+  const auto admin = token(UserRole::admin, "ada", "Ada");
+  auto list = http_request(port, "GET", "/api/integrations", admin);
+  REQUIRE(list.status == 200);
+  CHECK(list.body.find(kWebhookSecret) == std::string::npos);
+  CHECK(list.body.find(kApiToken) == std::string::npos);
+  CHECK(json::parse(list.body)["integrations"][0]["webhook_path"] == "/integrations/chatwoot/support/webhook");
+  CHECK(http_request(port, "GET", "/api/integrations", token(UserRole::agent, "alice", "Alice")).status == 401);
+  CHECK(http_request(port, "GET", "/api/integrations", token(UserRole::supervisor, "sam", "Sam")).status == 401);
+
+  // Added over the API, it takes webhooks at once.
+  const std::string other_secret = "whsec-other-0123456789abcdef";
+  auto added = http_request(port, "POST", "/api/integrations", admin,
+                            json{{"name", "sales"}, {"url", "https://chat.example.com"}, {"account", 5}, {"webhook_secret", other_secret}}.dump());
+  CHECK(added.status == 201);
+  CHECK(added.body.find(other_secret) == std::string::npos);
+  auto bad = http_request(port, "POST", "/api/integrations", admin, json{{"name", "Sales Team"}, {"url", "x"}, {"account", 5}}.dump());
+  CHECK(bad.status == 400);
+  CHECK(json::parse(bad.body)["message"].get<std::string>().find("a-z") != std::string::npos);
+  CHECK(webhook(port, message("message_created_incoming.json", 3001, "My order is late!"), signed_with(other_secret), "sales").status == 200);
+
+  // An agent's token for the dashboard app reads what Chatwoot assigned to them.
+  auto minted = http_request(port, "POST", "/api/integrations/sales/tokens", admin, json{{"agent", 7}, {"name", "Alex Kim"}}.dump());
+  REQUIRE(minted.status == 200);
+  const auto agent_token = json::parse(minted.body)["token"].get<std::string>();
+  CHECK(json::parse(minted.body)["sub"] == "chatwoot:sales:agent:7");
+  CHECK(http_request(port, "GET", "/api/conversations/chatwoot:sales:42", agent_token).status == 200);
+  CHECK(http_request(port, "DELETE", "/api/integrations/sales", admin).status == 200);
+  CHECK(webhook(port, message("message_created_incoming.json", 3002, "Hello?"), signed_with(other_secret), "sales").status == 404);
+}
+
 TEST_CASE("the coach's suggestion reaches Chatwoot as a private note, through a 500 and a timeout", "[chatwoot]") {
   FakeChatwoot chatwoot;
   TempDir dir;
