@@ -17,6 +17,7 @@
 #include "obs/memory_trim.hpp"
 #include "obs/process_memory.hpp"
 #include "auth/secret.hpp"
+#include "integrations/chatwoot/receiver.hpp"
 #include "net/listener.hpp"
 
 namespace tact::gateway {
@@ -144,6 +145,11 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
   }
   log_event("rules", {{"live", note}});
   if (!o.static_dir.empty()) admin->set_samples(load_preview_samples(o.static_dir + "/demo/samples.json"));
+  auto integrations = open_sqlite_integrations(o.data_dir, error);
+  if (!integrations) {
+    err << "tact serve: " << error << "\n";
+    return 1;
+  }
   Hub hub;
   Relay relay(hub, *store, metrics, admin->live(), now_ms, RelayLimits{o.limits.max_message, o.max_api_conversations, 200, o.redact});
   if (o.redact != RedactMode::off && admin->live().set->redactor().empty())
@@ -167,6 +173,10 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     ServerContext ctx{relay, metrics, RouteContext{relay, metrics, *secret, o.static_dir, now_ms, admin.get(), o.frame_ancestors},
                       o.limits, background.get_executor()};
     ctx.routes.store = store.get();
+    chatwoot::NotePoster notes(metrics, o.notes, now_ms);
+    chatwoot::Receiver chatwoot(relay, *integrations, &notes, metrics, now_ms);
+    ctx.routes.integrations = integrations.get();
+    ctx.routes.chatwoot = &chatwoot;
     auto accept = std::make_shared<listener>(pool, ctx);
     if (!accept->open(endpoint, error)) {
       err << "tact serve: cannot listen on " << o.listen << ": " << error << "\n";

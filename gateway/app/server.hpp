@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 
+#include "integrations/chatwoot/note_poster.hpp"
 #include "rules/rule_admin.hpp"
 #include "app/server_context.hpp"
 #include "relay/redaction.hpp"
@@ -31,6 +32,7 @@ struct ServerOptions {
   std::size_t max_api_conversations = 1000;
   RedactMode redact = RedactMode::store;  // --redact off|store|all
   RetentionOptions retention;             // --retain-days N
+  chatwoot::NotePosterOptions notes;      // --note-timeout, --note-attempts, --note-backoff, --note-interval
 };
 
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);

@@ -60,6 +60,15 @@ int serve_command(const Args& args) {
       });
   opt("--retain-days", o.retention.days, "TACT_RETAIN_DAYS", "delete conversations closed this many days ago (0: at once; unset: keep)")
       ->check(CLI::Range(0, 36500));
+  std::int64_t note_timeout = o.notes.timeout.count(), note_backoff = o.notes.backoff.count(), note_interval = o.notes.min_interval.count();
+  opt("--note-timeout", note_timeout, "TACT_NOTE_TIMEOUT", "ms an integration's platform has to answer one private note")
+      ->check(CLI::Range(std::int64_t{50}, std::int64_t{120000}));
+  opt("--note-attempts", o.notes.attempts, "TACT_NOTE_ATTEMPTS", "tries per private note (timeouts, 429 and 5xx are retried)")
+      ->check(CLI::Range(1, 10));
+  opt("--note-backoff", note_backoff, "TACT_NOTE_BACKOFF", "ms before the first retry of a private note (doubled each time)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{600000}));
+  opt("--note-interval", note_interval, "TACT_NOTE_INTERVAL", "ms: at most one private note per conversation this often")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}));
   app.add_flag("--check", o.check_only, "check the options, the data dir and the rules, then exit without serving");
   app.add_flag("--demo", o.demo, "print demo links with tokens (only when listening on loopback)")->envname("TACT_DEMO");
   try {
@@ -71,6 +80,9 @@ int serve_command(const Args& args) {
   }
   o.redact = *gateway::parse_redact_mode(redact);  // checked above: one of the three
   o.admin.compile.set_max_mem = rules_memory;
+  o.notes.timeout = std::chrono::milliseconds(note_timeout);
+  o.notes.backoff = std::chrono::milliseconds(note_backoff);
+  o.notes.min_interval = std::chrono::milliseconds(note_interval);
   o.admin.compile.programs_max_mem = rules_memory;
   return gateway::run_server(o, std::cout, std::cerr);
 }

@@ -23,9 +23,10 @@ Response result_response(const Request& req, const EventResult& r) {
   return json_response(req, static_cast<http::status>(r.status), r.body);
 }
 
-// The conversation id of the path, or the 404 already sent.
+// The conversation id of the path (percent-decoded: browsers encode the ':' of host ids such as
+// "chatwoot:support:42"), or the 404 already sent.
 std::optional<std::string> conversation_id(const RouteCall& c) {
-  if (valid_id(c.param)) return std::string(c.param);
+  if (auto id = percent_decode(c.param); id && valid_id(*id)) return id;
   c.respond(error_response(c.req, http::status::not_found, "not_found", "no such conversation"));
   return std::nullopt;
 }
@@ -76,8 +77,8 @@ void post_conversation_event(const RouteCall& c) {
   Request head;
   head.version(req.version());
   head.keep_alive(req.keep_alive());
-  c.ctx.relay.post_event(*c.who, *id, *role, text_it->get<std::string>(), at, std::move(name),
-                         [head, respond = c.respond](EventResult r) { respond(result_response(head, r)); });
+  PostedEvent event{*role, text_it->get<std::string>(), at, std::move(name), {}, {}, {}};
+  c.ctx.relay.post_event(*c.who, *id, std::move(event), [head, respond = c.respond](EventResult r) { respond(result_response(head, r)); });
 }
 
 }  // namespace tact::gateway

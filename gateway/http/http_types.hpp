@@ -1,7 +1,9 @@
 #pragma once
 // The HTTP request and response types the gateway uses, and the token of a request.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/beast/http.hpp>
 
@@ -21,6 +23,9 @@ std::string request_token(const Request& req);
 TokenCheck authenticate(const Request& req, const std::string& secret, std::int64_t now_s);
 // The HTTP status of a refused token: 400 for conflicting_tokens, else 401.
 http::status refusal_status(const TokenCheck& check);
+
+// %XX in a path segment decoded; nullopt when malformed.
+std::optional<std::string> percent_decode(std::string_view s);
 
 // The target's path, without the query.
 std::string request_path(const Request& req);

@@ -42,6 +42,7 @@ bool matches(std::string_view pattern, std::string_view path, std::string& param
 
 constexpr std::string_view kOnlyAdmins = "only admins may use the rule administration API";
 constexpr std::string_view kOnlyAdminsData = "only admins may export or erase a customer's data";
+constexpr std::string_view kOnlyAdminsIntegrations = "only admins may configure integrations";
 constexpr std::string_view kNoCustomers = "customers may not use this route";
 
 void static_file(const Request& req, RouteContext& ctx, const Respond& respond, const std::string& path) {
@@ -82,26 +83,32 @@ void dispatch(const Request& req, RouteContext& ctx, const Respond& respond) {
 const std::vector<Route>& route_table() {
   using V = http::verb;
   static const std::vector<Route> table = {
-      {V::get, "/healthz", anyone, {}, false, false, get_healthz},
-      {V::get, "/metrics", anyone, {}, false, false, get_metrics},
-      {V::get, "/ws", anyone, {}, false, false, get_ws_without_upgrade},
-      {V::get, "/api/conversations", staff, kNoCustomers, false, false, list_conversations},
+      {V::get, "/healthz", anyone, {}, BodyLimit::message, false, get_healthz},
+      {V::get, "/metrics", anyone, {}, BodyLimit::message, false, get_metrics},
+      {V::get, "/ws", anyone, {}, BodyLimit::message, false, get_ws_without_upgrade},
+      {V::get, "/api/conversations", staff, kNoCustomers, BodyLimit::message, false, list_conversations},
       // A customer reads their own chat (after a reload); relay/access.hpp decides which.
-      {V::get, "/api/conversations/{}", signed_in, {}, false, false, get_conversation},
-      {V::post, "/api/conversations/{}/events", staff, kNoCustomers, false, false, post_conversation_event},
-      {V::post, "/api/conversations/{}/close", staff, kNoCustomers, false, false, close_conversation},
-      {V::get, "/api/rules/versions", admins, kOnlyAdmins, false, false, get_rule_versions},
-      {V::get, "/api/rules/versions/{}", admins, kOnlyAdmins, false, false, get_rule_version},
-      {V::get, "/api/rules/live", admins, kOnlyAdmins, false, false, get_live_rules},
-      {V::get, "/api/rules/audit", admins, kOnlyAdmins, false, false, get_rule_audit},
-      {V::post, "/api/rules/validate", admins, kOnlyAdmins, true, true, post_rules},
-      {V::post, "/api/rules/test", admins, kOnlyAdmins, true, true, post_rules},
-      {V::post, "/api/rules/preview", admins, kOnlyAdmins, true, true, post_rules},
-      {V::post, "/api/rules/publish", admins, kOnlyAdmins, true, true, post_rules},
-      {V::post, "/api/rules/rollback", admins, kOnlyAdmins, true, true, post_rules},
+      {V::get, "/api/conversations/{}", signed_in, {}, BodyLimit::message, false, get_conversation},
+      {V::post, "/api/conversations/{}/events", staff, kNoCustomers, BodyLimit::message, false, post_conversation_event},
+      {V::post, "/api/conversations/{}/close", staff, kNoCustomers, BodyLimit::message, false, close_conversation},
+      {V::get, "/api/rules/versions", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_versions},
+      {V::get, "/api/rules/versions/{}", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_version},
+      {V::get, "/api/rules/live", admins, kOnlyAdmins, BodyLimit::message, false, get_live_rules},
+      {V::get, "/api/rules/audit", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_audit},
+      {V::post, "/api/rules/validate", admins, kOnlyAdmins, BodyLimit::packs, true, post_rules},
+      {V::post, "/api/rules/test", admins, kOnlyAdmins, BodyLimit::packs, true, post_rules},
+      {V::post, "/api/rules/preview", admins, kOnlyAdmins, BodyLimit::packs, true, post_rules},
+      {V::post, "/api/rules/publish", admins, kOnlyAdmins, BodyLimit::packs, true, post_rules},
+      {V::post, "/api/rules/rollback", admins, kOnlyAdmins, BodyLimit::packs, true, post_rules},
       // Data subject requests (docs/protocol.md, "Privacy"): export and erase one customer's data.
-      {V::get, "/api/data/customers/{}", admins, kOnlyAdminsData, false, false, customer_data},
-      {V::delete_, "/api/data/customers/{}", admins, kOnlyAdminsData, false, false, customer_data},
+      {V::get, "/api/data/customers/{}", admins, kOnlyAdminsData, BodyLimit::message, false, customer_data},
+      {V::delete_, "/api/data/customers/{}", admins, kOnlyAdminsData, BodyLimit::message, false, customer_data},
+      // Integrations (docs/integrations/): a chat platform's webhook is verified by its signature.
+      {V::post, "/integrations/chatwoot/{}/webhook", anyone, {}, BodyLimit::webhook, false, post_chatwoot_webhook},
+      {V::get, "/api/integrations", admins, kOnlyAdminsIntegrations, BodyLimit::message, false, get_integrations},
+      {V::post, "/api/integrations", admins, kOnlyAdminsIntegrations, BodyLimit::message, false, post_integration},
+      {V::delete_, "/api/integrations/{}", admins, kOnlyAdminsIntegrations, BodyLimit::message, false, delete_integration},
+      {V::post, "/api/integrations/{}/tokens", admins, kOnlyAdminsIntegrations, BodyLimit::message, false, post_integration_token},
   };
   return table;
 }

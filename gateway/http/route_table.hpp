@@ -33,12 +33,20 @@ struct RouteCall {
   const Respond& respond;
 };
 
+// How large a route's body may be.
+enum class BodyLimit {
+  message,  // --max-message
+  packs,    // --max-admin-body (whole rule packs)
+  webhook,  // kMaxWebhookBody: a chat platform's payloads carry the conversation too
+};
+inline constexpr std::size_t kMaxWebhookBody = 256 * 1024;
+
 struct Route {
   http::verb method;
   std::string_view pattern;  // "/api/conversations/{}/events": {} is one segment
   unsigned roles;            // RoleSet; anyone needs no token
   std::string_view refusal;  // said to a signed-in caller of another role
-  bool whole_packs = false;  // its body may be --max-admin-body (rule packs), else --max-message
+  BodyLimit body = BodyLimit::message;
   bool background = false;   // runs on the background thread (compiles, tests, replays rule packs)
   void (*handler)(const RouteCall&);
 };
@@ -70,5 +78,10 @@ void post_rules(const RouteCall& c);  // validate, test, preview, publish, rollb
 void get_healthz(const RouteCall& c);
 void get_metrics(const RouteCall& c);
 void get_ws_without_upgrade(const RouteCall& c);
+void post_chatwoot_webhook(const RouteCall& c);  // integration_routes.cpp: checked by its signature, not a token
+void get_integrations(const RouteCall& c);
+void post_integration(const RouteCall& c);
+void delete_integration(const RouteCall& c);
+void post_integration_token(const RouteCall& c);
 
 }  // namespace tact::gateway

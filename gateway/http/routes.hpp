@@ -18,6 +18,10 @@
 namespace tact::gateway {
 
 class RuleAdmin;
+class IntegrationStore;
+namespace chatwoot {
+class Receiver;
+}
 
 struct RouteContext {
   Relay& relay;
@@ -29,6 +33,8 @@ struct RouteContext {
   // Who may frame the pages (CSP frame-ancestors; --frame-ancestors): host consoles embed the panel.
   std::string frame_ancestors = "'self'";
   Store* store = nullptr;  // /api/data (http/data_requests.hpp); null: 503
+  IntegrationStore* integrations = nullptr;  // /api/integrations; null: 503
+  chatwoot::Receiver* chatwoot = nullptr;    // its webhooks; null: 503
 };
 
 using Respond = std::function<void(Response)>;

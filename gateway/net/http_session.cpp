@@ -59,8 +59,11 @@ void http_session::header_read(beast::error_code ec, std::size_t bytes) {
       return send(std::move(*refusal));
     }
   }
-  // Whole rule packs may be --max-admin-body; everything else keeps --max-message.
-  const auto limit = found.route && found.route->whole_packs ? ctx_.limits.max_admin_body : ctx_.limits.max_message;
+  // Whole rule packs may be --max-admin-body, webhooks kMaxWebhookBody; everything else keeps --max-message.
+  const auto body = found.route ? found.route->body : BodyLimit::message;
+  const auto limit = body == BodyLimit::packs     ? ctx_.limits.max_admin_body
+                     : body == BodyLimit::webhook ? std::max(kMaxWebhookBody, ctx_.limits.max_message)
+                                                  : ctx_.limits.max_message;
   if (auto length = parser_->content_length(); length && *length > limit) return body_read(http::error::body_limit, 0);
   parser_->body_limit(limit);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));

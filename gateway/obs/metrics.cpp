@@ -27,6 +27,11 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
   out += name + "_sum " + buf + "\n" + name + "_count " + std::to_string(count_.load()) + "\n";
 }
 
+void Metrics::count_webhook(const std::string& outcome) {
+  std::lock_guard lock(errors_mutex_);
+  ++webhooks_[outcome];
+}
+
 void Metrics::count_error(const std::string& code) {
   std::lock_guard lock(errors_mutex_);
   ++errors_[code];
@@ -50,8 +55,15 @@ std::string Metrics::render() const {
          "tact_store_batch_messages_total " + std::to_string(store_ops.load()) + "\n";
   coach_seconds.render(out, "tact_coach_seconds", "Time to coach one message.");
   store_commit_seconds.render(out, "tact_store_commit_seconds", "Time to commit one store transaction.");
-  out += "# HELP tact_errors_total Error events sent, by code.\n# TYPE tact_errors_total counter\n";
+  out += "# HELP tact_integration_notes_total Private notes posted into a chat platform, by result.\n"
+         "# TYPE tact_integration_notes_total counter\n";
+  const std::pair<const char*, const std::atomic<std::uint64_t>*> notes[] = {
+      {"sent", &notes_sent}, {"retried", &notes_retried}, {"failed", &notes_failed}, {"rate_limited", &notes_rate_limited}, {"dropped", &notes_dropped}};
+  for (const auto& [result, n] : notes) out += "tact_integration_notes_total{result=\"" + std::string(result) + "\"} " + std::to_string(n->load()) + "\n";
   std::lock_guard lock(errors_mutex_);
+  out += "# HELP tact_integration_webhooks_total Webhooks from chat platforms, by outcome.\n# TYPE tact_integration_webhooks_total counter\n";
+  for (const auto& [outcome, n] : webhooks_) out += "tact_integration_webhooks_total{outcome=\"" + outcome + "\"} " + std::to_string(n) + "\n";
+  out += "# HELP tact_errors_total Error events sent, by code.\n# TYPE tact_errors_total counter\n";
   for (const auto& [code, n] : errors_) out += "tact_errors_total{code=\"" + code + "\"} " + std::to_string(n) + "\n";
   return out;
 }

@@ -35,12 +35,19 @@ struct Metrics {
   Histogram coach_seconds;
   Histogram store_commit_seconds;
 
+  // Integrations (integrations/): private notes posted into the platform, by result (sent,
+  // retried, failed, rate_limited, dropped), and webhooks, by outcome (coached, ignored, duplicate,
+  // closed, refused codes).
+  std::atomic<std::uint64_t> notes_sent{0}, notes_retried{0}, notes_failed{0}, notes_rate_limited{0}, notes_dropped{0};
+  void count_webhook(const std::string& outcome);
+
   void count_error(const std::string& code);
   std::string render() const;
 
  private:
   mutable std::mutex errors_mutex_;
   std::map<std::string, std::uint64_t> errors_;
+  std::map<std::string, std::uint64_t> webhooks_;
 };
 
 }  // namespace tact::gateway

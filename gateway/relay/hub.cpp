@@ -128,6 +128,15 @@ std::pair<ConversationView, bool> Hub::restore(std::shared_ptr<LiveConversation>
   return {std::move(view), true};
 }
 
+bool Hub::reassign(const std::string& id, const std::string& agent) {
+  std::lock_guard lock(mutex_);
+  auto it = conversations_.find(id);
+  if (it == conversations_.end() || !it->second.open || it->second.agent == agent) return false;
+  if (auto n = agent_open_.find(it->second.agent); n != agent_open_.end() && --n->second <= 0) agent_open_.erase(n);
+  assign_locked(it->second, agent);
+  return true;
+}
+
 std::optional<ConversationView> Hub::find(const std::string& id) const {
   std::lock_guard lock(mutex_);
   auto it = conversations_.find(id);

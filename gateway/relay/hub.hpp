@@ -61,6 +61,8 @@ class Hub {
   std::pair<ConversationView, bool> restore(std::shared_ptr<LiveConversation> live, std::string agent);
   std::optional<ConversationView> find(const std::string& id) const;
   std::vector<ConversationView> open_conversations() const;
+  // Gives the open conversation `id` to `agent`; false when it is not open or already theirs.
+  bool reassign(const std::string& id, const std::string& agent);
   // Marks it closed (it stays findable, closed, until restart).
   void close(const std::string& id);
   // The open conversations `who` takes part in (decide() in access.hpp): a customer's own chat,

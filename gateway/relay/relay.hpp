@@ -33,6 +33,17 @@ struct EventResult {
   nlohmann::json body;
 };
 
+// One event posted over HTTP (POST /api/conversations/{id}/events, or an integration's webhook).
+struct PostedEvent {
+  coach::Role role = coach::Role::customer;
+  std::string text;
+  std::int64_t at = 0;
+  std::string name;        // the author's display name ("" = the token's for an agent, the customer name for a customer)
+  std::string author_sub;  // who wrote it as stored ("" = the caller's sub)
+  std::string client_id;   // the host's id of the message: a repeat is answered, not stored twice ("" = none)
+  std::string agent;       // the conversation's agent from now on ("" = unchanged; an agent who opens it owns it)
+};
+
 struct RelayLimits {
   std::size_t max_message = 16384;         // told to clients in `hello`
   std::size_t max_api_conversations = 1000;  // open API conversations one caller (sub) may have opened
@@ -58,11 +69,12 @@ class Relay {
   // Health events for conversations whose customer waits (every few seconds).
   void tick();
 
-  // POST /api/conversations/{id}/events. `name`: the author's display name ("" = the token's for
-  // an agent, the conversation's customer name for a customer). `done` runs once (from the
-  // store's thread when stored).
-  void post_event(const Identity& who, const std::string& conversation, coach::Role role, std::string text,
-                  std::int64_t at, std::string name, std::function<void(EventResult)> done);
+  // POST /api/conversations/{id}/events, and an integration's webhook (integrations/). `done` runs
+  // once (from the store's thread when stored). A repeated `client_id` is answered with the first
+  // message's id and seq and "duplicate": true.
+  void post_event(const Identity& who, const std::string& conversation, PostedEvent event, std::function<void(EventResult)> done);
+  // The host platform reassigned its open API conversation to `agent` (an integration's webhook).
+  EventResult reassign_api(const Identity& who, const std::string& conversation, const std::string& agent);
   // POST /api/conversations/{id}/close.
   EventResult close_api(const Identity& who, const std::string& conversation);
   nlohmann::json list(const Identity& who);
@@ -105,6 +117,8 @@ class Relay {
   // Marks it closed, stores that, and tells everyone in it.
   void close_conversation(const ConversationView& view, const std::string& by);
   void announce_assignment(const std::string& conversation, const std::string& agent);
+  // Makes `agent` the open API conversation's agent (the host platform reassigned it).
+  void reassign(const ConversationView& view, const std::string& agent);
   std::string next_conversation_id();
 
   Hub& hub_;

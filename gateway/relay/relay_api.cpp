@@ -75,8 +75,8 @@ void Relay::tick() {
   for (auto& page : health_pages(events, limits_.health_page)) hub_.send_to_subscribed(page);
 }
 
-void Relay::post_event(const Identity& who, const std::string& conversation, coach::Role role, std::string text,
-                       std::int64_t at, std::string name, std::function<void(EventResult)> done) {
+void Relay::post_event(const Identity& who, const std::string& conversation, PostedEvent e, std::function<void(EventResult)> done) {
+  const auto role = e.role;
   auto known = facts(conversation);
   if (auto d = decide(who, Access::post_event, conversation, known ? &*known : nullptr); !d) return done(refusal(d));
   auto view = hub_.find(conversation);
@@ -92,8 +92,9 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
                            {"message", "you have " + std::to_string(limits_.max_api_conversations) +
                                            " open API conversations (--max-api-conversations); close some first"}}});
     }
-    const std::string agent = who.role == UserRole::agent ? who.sub : "";  // the agent who opens it owns it
-    const std::string customer_name = role == coach::Role::customer ? name : "";
+    // The agent who opens it owns it; a host (an integration) names the agent.
+    const std::string agent = !e.agent.empty() ? e.agent : who.role == UserRole::agent ? who.sub : "";
+    const std::string customer_name = role == coach::Role::customer ? e.name : "";
     auto [registered, created] =
         hub_.restore(std::make_shared<LiveConversation>(conversation, "api", "", customer_name), agent);
     view = registered;
@@ -103,7 +104,7 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
         api_open_[who.sub]++;
         api_opener_[conversation] = who.sub;
       }
-      store_.open_conversation({conversation, "", customer_name, agent, "api", at, std::nullopt}, [conversation](std::error_code ec) {
+      store_.open_conversation({conversation, "", customer_name, agent, "api", e.at, std::nullopt}, [conversation](std::error_code ec) {
         if (ec) log_event("store_failed", {{"what", "open"}, {"conversation", conversation}});
       });
       log_event("conversation_opened", {{"conversation", conversation}, {"channel", "api"}});
@@ -114,13 +115,15 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
     }
   }
   if (!view->open) return done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
+  if (!e.agent.empty() && e.agent != view->agent) reassign(*view, e.agent);
   // The author as the transcript shows it: the customer's name for the customer's side, never
   // the caller's (a host platform posts both sides with one token).
   Identity author = who;
+  if (!e.author_sub.empty()) author.sub = e.author_sub;
   if (role == coach::Role::customer) {
-    author = {UserRole::customer, who.sub, name.empty() ? view->live->customer_name : name};
-  } else if (!name.empty()) {
-    author.name = name;
+    author = {UserRole::customer, author.sub, e.name.empty() ? view->live->customer_name : e.name};
+  } else if (!e.name.empty()) {
+    author.name = e.name;
   }
   auto after = [this, done, role](std::error_code ec, const Stored& s) {
     if (ec) return done({503, {{"error", "store_failed"}, {"message", "the event could not be stored; send it again"}}});
@@ -140,8 +143,26 @@ void Relay::post_event(const Identity& who, const std::string& conversation, coa
     body["seq"] = s.seq;
     done({200, std::move(body)});
   };
-  if (apply(*view, author, role, std::move(text), at, "", std::move(after)).what == Applied::closed)
+  const auto applied = apply(*view, author, role, std::move(e.text), e.at, std::move(e.client_id), std::move(after));
+  if (applied.what == Applied::closed)
     done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
+  else if (applied.what == Applied::duplicate)
+    done({200, {{"conversation", conversation}, {"id", applied.earlier.id}, {"seq", applied.earlier.seq}, {"duplicate", true}}});
+}
+
+void Relay::reassign(const ConversationView& view, const std::string& agent) {
+  if (!hub_.reassign(view.live->id, agent)) return;
+  announce_assignment(view.live->id, agent);
+}
+
+EventResult Relay::reassign_api(const Identity& who, const std::string& conversation, const std::string& agent) {
+  auto known = facts(conversation);
+  if (!known) return {404, {{"error", "unknown_conversation"}, {"message", "no conversation \"" + conversation + "\" yet"}}};
+  if (auto d = decide(who, Access::post_event, conversation, &*known); !d) return refusal(d);
+  auto view = hub_.find(conversation);
+  if (!view || !view->open) return {409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}};
+  reassign(*view, agent);
+  return {200, {{"id", conversation}, {"agent", agent}}};
 }
 
 EventResult Relay::close_api(const Identity& who, const std::string& conversation) {

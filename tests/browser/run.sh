@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The browser tests (web-widget/ in Debian's chromium against a real `tact serve`).
-#   tests/browser/run.sh [path/to/tact]      (ctest passes the built binary)
+#   tests/browser/run.sh [path/to/tact [file.test.mjs ...]]   (ctest passes the built binary; files: only those)
 # Installs the pinned npm packages when node_modules is missing; never downloads a browser.
 # TACT_UPDATE_SCREENSHOTS=1 also copies the screenshots to docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ $# -ge 1 ]; then export TACT_BIN="$1"; fi
+if [ $# -ge 1 ]; then export TACT_BIN="$1"; shift; fi
+files=("$@")
+if [ ${#files[@]} -eq 0 ]; then files=(./*.test.mjs); fi
 chromium=${TACT_CHROMIUM:-/usr/bin/chromium}
 if ! command -v node >/dev/null || ! command -v npm >/dev/null || [ ! -x "$chromium" ]; then
   echo "browser tests: node, npm or $chromium missing (scripts/setup installs them); skipped"
@@ -15,4 +17,4 @@ if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/axe
   npm ci --no-audit --no-fund --loglevel=error
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-exec node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
