@@ -341,8 +341,8 @@ TEST_CASE("integrations are configured by admins, their secrets never shown in f
   CHECK(list.body.find(kWebhookSecret) == std::string::npos);
   CHECK(list.body.find(kApiToken) == std::string::npos);
   CHECK(json::parse(list.body)["integrations"][0]["webhook_path"] == "/integrations/chatwoot/support/webhook");
-  CHECK(http_request(port, "GET", "/api/integrations", token(UserRole::agent, "alice", "Alice")).status == 401);
-  CHECK(http_request(port, "GET", "/api/integrations", token(UserRole::supervisor, "sam", "Sam")).status == 401);
+  CHECK(http_request(port, "GET", "/api/integrations", token(UserRole::agent, "alice", "Alice")).status == 403);
+  CHECK(http_request(port, "GET", "/api/integrations", token(UserRole::supervisor, "sam", "Sam")).status == 403);
 
   // Added over the API, it takes webhooks at once.
   const std::string other_secret = "whsec-other-0123456789abcdef";
