@@ -62,8 +62,8 @@ std::unique_ptr<Bus> open(const tact::test::RedisServer& redis, const std::strin
 TEST_CASE("bus: one node holds a lease; another takes it over only from a node that is gone") {
   set_logging(false);
   tact::test::RedisServer redis;
+  Inbox ia, ib;  // before the buses: their threads write here until they stop
   auto a = open(redis, "a"), b = open(redis, "b");
-  Inbox ia, ib;
   a->start(ia.handlers());
   b->start(ib.handlers());
   CHECK(a->claim("c1") == "a");
@@ -81,8 +81,8 @@ TEST_CASE("bus: one node holds a lease; another takes it over only from a node t
 TEST_CASE("bus: a node learns when another took its lease; publish says whether anyone listened") {
   set_logging(false);
   tact::test::RedisServer redis;
+  Inbox ia, ib;  // before the buses: their threads write here until they stop
   auto a = open(redis, "a"), b = open(redis, "b");
-  Inbox ia, ib;
   b->subscribe("tact:node:b");
   a->start(ia.handlers());
   b->start(ib.handlers());
@@ -105,10 +105,10 @@ TEST_CASE("bus: a node learns when another took its lease; publish says whether 
 TEST_CASE("bus: agents connected to any node; Redis down and back: the node says so and takes its leases again") {
   set_logging(false);
   tact::test::RedisServer redis;
-  auto a = open(redis, "a"), b = open(redis, "b");
-  Inbox ia, ib;
+  Inbox ia, ib;  // before the buses: their threads write here until they stop
   std::mutex m;
   std::vector<bool> states;
+  auto a = open(redis, "a"), b = open(redis, "b");
   auto h = ia.handlers();
   h.state = [&](bool up) {
     std::lock_guard l(m);
