@@ -10,6 +10,7 @@
 // Both closed-loop phases print the server's and the generator's CPU per message. They share the
 // machine's cores, so the CPU figures bound the throughputs: a coached message makes the server
 // read one frame and send four in two writes (echo: one and one), and the generator read them.
+// `--nodes N` runs cluster_phases.hpp instead: SQLite, PostgreSQL, and N nodes with Redis.
 // Bounded: at most 5000 conversations and 60 s per phase.
 #include <algorithm>
 #include <chrono>
@@ -34,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cluster_phases.hpp"
 #include "echo_server.hpp"
 #include "auth/jwt.hpp"
 #include "obs/process_memory.hpp"
@@ -294,12 +296,18 @@ int main(int argc, char** argv) {
   std::string bin = TACT_BIN;
   int conversations = 1000, seconds = 10;
   double given_max = 0;
+  int nodes = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--tact") bin = argv[i + 1];
     else if (a == "--conversations") conversations = std::clamp(std::atoi(argv[i + 1]), 1, 5000);
     else if (a == "--seconds") seconds = std::clamp(std::atoi(argv[i + 1]), 1, 60);
     else if (a == "--max") given_max = std::max(0.0, std::atof(argv[i + 1]));
+    else if (a == "--nodes") nodes = std::clamp(std::atoi(argv[i + 1]), 1, 8);
+  }
+  if (nodes > 0) {  // one node with SQLite, one with PostgreSQL, N with PostgreSQL and Redis
+    tact::bench::cluster_phases({bin, kSecret, nodes, conversations, seconds, 0.25});
+    return 0;
   }
   if (given_max > 0) {  // to compare two builds at the same load: the paced phases only
     std::printf("bench_load: paced phases only, at 25%% and 50%% of --max %.0f\n", given_max);

@@ -140,7 +140,7 @@ bool Traffic::connect(std::chrono::milliseconds timeout) {
     auto& p = pairs_[i];
     p.agent = std::make_shared<AsyncWs>(ioc_);
     p.agent->shallow(true);
-    p.agent->start(o_.port, "/ws?token=" + make_token(o_.secret, "agent", o_.prefix + "-a" + std::to_string(i)), done,
+    p.agent->start(port_for(i, 1), "/ws?token=" + make_token(o_.secret, "agent", o_.prefix + "-a" + std::to_string(i)), done,
                    [this, i](const json& j) {
                      if (!j.is_object()) return;
                      const auto type = j.value("type", "");
@@ -175,7 +175,7 @@ bool Traffic::connect(std::chrono::milliseconds timeout) {
     auto& p = pairs_[i];
     p.customer = std::make_shared<AsyncWs>(ioc_);
     p.customer->shallow(true);
-    p.customer->start(o_.port, "/ws?token=" + make_token(o_.secret, "customer", o_.prefix + "-c" + std::to_string(i)), done,
+    p.customer->start(port_for(i, 0), "/ws?token=" + make_token(o_.secret, "customer", o_.prefix + "-c" + std::to_string(i)), done,
                       [this, i](const json& j) {
                         if (!j.is_object()) return;
                         const auto type = j.value("type", "");
@@ -191,6 +191,11 @@ bool Traffic::connect(std::chrono::milliseconds timeout) {
                       on_end);
   }
   return wait_for(2 * o_.conversations);
+}
+
+unsigned short Traffic::port_for(std::size_t conversation, std::size_t shift) const {
+  if (o_.ports.empty()) return o_.port;
+  return o_.ports[(conversation + shift) % o_.ports.size()];
 }
 
 void Traffic::customer_send(Pair& p) {

@@ -76,6 +76,9 @@ struct TrafficOptions {
   int conversations = 20;
   std::string prefix = "t";  // subs are <prefix>-c<i> and <prefix>-a<i>
   double rate = 0;           // coached messages per second (customer + agent); 0: as fast as they answer
+  // More than one node (bench_load --nodes): conversation i's customer connects to ports[i % n] and
+  // its agent to ports[(i + 1) % n], so that every message crosses between nodes. Empty: `port`.
+  std::vector<unsigned short> ports;
 };
 
 class Traffic {
@@ -105,6 +108,7 @@ class Traffic {
   };
   void tick();
   void customer_send(Pair& p);
+  unsigned short port_for(std::size_t conversation, std::size_t shift) const;
 
   net::io_context& ioc_;
   TrafficOptions o_;

@@ -126,13 +126,27 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     err << "tact serve: --listen wants ADDRESS:PORT, e.g. 127.0.0.1:8080, not \"" << o.listen << "\"\n";
     return 2;
   }
+  StoreLocation location{StoreLocation::sqlite, o.data_dir};
+  if (!o.store.empty()) {
+    std::string bad;
+    auto parsed = parse_store_location(o.store, bad);
+    if (!parsed) {
+      err << "tact serve: " << bad << "\n";
+      return 2;
+    }
+    location = *parsed;
+  }
+  if (!o.bus.empty() && location.kind != StoreLocation::postgresql) {
+    err << "tact serve: --bus makes this node one of several, which must share their store: add --store postgresql://…\n";
+    return 2;
+  }
   harden_process();
   if (!ensure_dir(o.data_dir, err)) return 1;
   auto secret = load_secret(o.data_dir, err);
   if (!secret) return 1;
   Metrics metrics;
   std::string error, note;
-  auto store = open_sqlite_store(o.data_dir, &metrics, error);
+  auto store = open_store(location, &metrics, error);
   if (!store) {
     err << "tact serve: " << error << "\n";
     return 1;
@@ -156,12 +170,25 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     log_event("redact_empty", {{"mode", to_string(o.redact)}, {"why", "the live rule pack has no redact section: nothing is redacted"}});
   Retention retention(*store, o.retention, now_ms);
   admin->on_swap([&relay](const RulesRef& r) { relay.set_rules(r); });
+  std::unique_ptr<Bus> bus;
+  if (!o.bus.empty()) {
+    bus = open_redis_bus(o.bus, BusOptions{o.lease_ms, o.node}, error);
+    if (!bus) {
+      err << "tact serve: " << error << "\n";
+      return 1;
+    }
+    relay.join(*bus, [&admin] {
+      std::string why;
+      if (!admin->follow_store(why)) log_event("rules_follow_failed", {{"message", why}});
+    });
+    admin->on_change([&relay](std::int64_t version) { relay.announce_rules(version); });
+  }
   if (!relay.recover(error)) {
     err << "tact serve: cannot rebuild the open conversations: " << error << "\n";
     return 1;
   }
   if (o.check_only) {
-    out << "tact serve: the configuration is good (data " << o.data_dir << ", rules " << note << ", "
+    out << "tact serve: the configuration is good (store " << location.describe() << ", rules " << note << ", "
         << relay.open_count() << " open conversations)\n";
     return 0;
   }
@@ -184,8 +211,10 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     }
     const auto ep = accept->local_endpoint();
     const std::string base = "http://" + ep.address().to_string() + ":" + std::to_string(ep.port());
-    out << "tact serve: listening on " << base << " (" << threads << " threads, data " << o.data_dir << ", rules "
-        << note << ", " << relay.open_count() << " open conversations)\n";
+    out << "tact serve: listening on " << base << " (" << threads << " threads, store " << location.describe() << ", rules "
+        << note << ", " << relay.open_count() << " open conversations";
+    if (bus) out << ", node " << bus->node() << " of a cluster";
+    out << ")\n";
     if (o.demo && ep.address().is_loopback()) print_demo(out, base, *secret);
     else if (o.demo) out << "  --demo links are printed only when listening on a loopback address\n";
     out.flush();
@@ -201,6 +230,7 @@ int run_server(const ServerOptions& o, std::ostream& out, std::ostream& err) {
     net::post(background, [&retention] { contained("retention", [&retention] { retention.tick(); }); });
     pool.run();
     background.join();
+    if (bus) bus->stop();  // its threads call the relay
     store->flush();
   }
   admin.reset();

@@ -10,13 +10,15 @@
 #include "app/server_context.hpp"
 #include "relay/redaction.hpp"
 #include "store/retention.hpp"
+#include "store/store_location.hpp"
 
 namespace tact::gateway {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
   int threads = 0;  // 0: the machine's cores
-  std::string data_dir = "./tact-data";
+  std::string data_dir = "./tact-data";  // the secret; and the SQLite store unless `store` says otherwise
+  std::string store;  // --store: "" (SQLite in data_dir), sqlite:DIR or postgresql://… (store/store_location.hpp)
   std::string rules_path;  // seeds the first rule version when the store has none ("" = built-in rules)
   std::string static_dir;
   SessionLimits limits;
@@ -33,6 +35,10 @@ struct ServerOptions {
   RedactMode redact = RedactMode::store;  // --redact off|store|all
   RetentionOptions retention;             // --retain-days N
   chatwoot::NotePosterOptions notes;      // --note-timeout, --note-attempts, --note-backoff, --note-interval
+  // --bus redis://…: one node of a cluster (bus/bus.hpp, relay/cluster.cpp); needs a PostgreSQL store.
+  std::string bus;
+  std::string node;   // --node-id: this node's id on the bus ("" = host-pid-random)
+  int lease_ms = 3000;  // --lease-ms: how long a dead node's conversations wait for another
 };
 
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);

@@ -23,7 +23,13 @@ int serve_command(const Args& args) {
   };
   opt("--listen", o.listen, "TACT_LISTEN", "ADDRESS:PORT to listen on");
   opt("--threads", o.threads, "TACT_THREADS", "io threads (0: one per core)")->check(CLI::Range(0, 256));
-  opt("--data", o.data_dir, "TACT_DATA", "data dir: SQLite store, secret");
+  opt("--data", o.data_dir, "TACT_DATA", "data dir: the secret, and the SQLite store unless --store says otherwise");
+  opt("--store", o.store, "TACT_STORE",
+      "where conversations are kept: sqlite:DIR (the same as --data DIR) or postgresql://USER@HOST:PORT/DATABASE")
+      ->check([](const std::string& v) {
+        std::string error;
+        return v.empty() || gateway::parse_store_location(v, error) ? std::string() : error;
+      });
   opt("--rules", o.rules_path, "TACT_RULES",
       "rule pack that seeds the first rule version when the data dir has none (\"\": the built-in pack)");
   opt("--static", o.static_dir, "TACT_STATIC", "the pages and assets to serve (web-widget/)");
@@ -69,6 +75,13 @@ int serve_command(const Args& args) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{600000}));
   opt("--note-interval", note_interval, "TACT_NOTE_INTERVAL", "ms: at most one private note per conversation this often")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}));
+  opt("--bus", o.bus, "TACT_BUS", "redis://HOST:PORT: run as one node of a cluster (needs --store postgresql://…)")
+      ->check([](const std::string& v) { return v.empty() || v.rfind("redis://", 0) == 0 ? std::string() : std::string("--bus takes redis://HOST:PORT"); });
+  opt("--node-id", o.node, "TACT_NODE_ID", "this node's id in the cluster (default: host-pid-random)")
+      ->check([](const std::string& v) {
+        return v.size() <= 64 && v.find_first_of(" \t\r\n:") == std::string::npos ? std::string() : std::string("at most 64 characters, no spaces or ':'");
+      });
+  opt("--lease-ms", o.lease_ms, "TACT_LEASE_MS", "ms before a dead node's conversations move to another")->check(CLI::Range(300, 600000));
   app.add_flag("--check", o.check_only, "check the options, the data dir and the rules, then exit without serving");
   app.add_flag("--demo", o.demo, "print demo links with tokens (only when listening on loopback)")->envname("TACT_DEMO");
   try {
@@ -79,6 +92,11 @@ int serve_command(const Args& args) {
     return code == 0 ? 0 : 2;  // --help is 0; any bad option is a usage error, as for every command
   }
   o.redact = *gateway::parse_redact_mode(redact);  // checked above: one of the three
+  std::string unused;
+  if (auto at = gateway::parse_store_location(o.store, unused); at && at->kind == gateway::StoreLocation::sqlite) {
+    o.data_dir = at->where;  // sqlite:DIR is --data DIR
+    o.store.clear();
+  }
   o.admin.compile.set_max_mem = rules_memory;
   o.notes.timeout = std::chrono::milliseconds(note_timeout);
   o.notes.backoff = std::chrono::milliseconds(note_backoff);

@@ -5,7 +5,13 @@
 namespace tact::gateway {
 
 void get_healthz(const RouteCall& c) {
-  c.respond(json_response(c.req, http::status::ok, nlohmann::json{{"status", "ok"}, {"open_conversations", c.ctx.relay.open_count()}}));
+  nlohmann::json body{{"status", "ok"}, {"open_conversations", c.ctx.relay.open_count()}};
+  // A cluster node whose bus is down still serves the conversations it holds: 200, and it says so.
+  if (auto cluster = c.ctx.relay.cluster_status(); !cluster.is_null()) {
+    body["cluster"] = cluster;
+    if (cluster["bus"] != "up") body["status"] = "degraded";
+  }
+  c.respond(json_response(c.req, http::status::ok, body));
 }
 
 void get_metrics(const RouteCall& c) {

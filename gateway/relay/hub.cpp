@@ -15,6 +15,7 @@ void Hub::collect_locked(const KeyView& key, std::vector<std::shared_ptr<Peer>>&
 }
 
 std::string Hub::pick_agent_locked() const {
+  if (picker_) return picker_();
   std::string best;
   int fewest = INT_MAX;
   for (const auto& [key, list] : peers_) {
@@ -33,20 +34,48 @@ void Hub::assign_locked(Entry& e, const std::string& agent) {
 
 void Hub::add(const std::shared_ptr<Peer>& peer,
               const std::function<void(const std::string&, const std::string&)>& assigned) {
-  std::vector<std::pair<std::string, std::string>> done;
   {
     std::lock_guard lock(mutex_);
     peers_[{peer->who().role, peer->who().sub}].push_back({peer.get(), peer});
-    if (peer->who().role != UserRole::agent) return;
+  }
+  if (peer->who().role == UserRole::agent) assign_queued(assigned);
+}
+
+void Hub::assign_queued(const std::function<void(const std::string&, const std::string&)>& assigned) {
+  std::vector<std::pair<std::string, std::string>> done;
+  {
+    std::lock_guard lock(mutex_);
     while (!queue_.empty()) {
       auto it = conversations_.find(queue_.front());
+      if (it == conversations_.end() || !it->second.open || !it->second.agent.empty()) {
+        queue_.pop_front();
+        continue;
+      }
+      const auto agent = pick_agent_locked();
+      if (agent.empty()) break;  // nobody to take it (a cluster's picker may say so): stays queued
       queue_.pop_front();
-      if (it == conversations_.end() || !it->second.open || !it->second.agent.empty()) continue;
-      assign_locked(it->second, pick_agent_locked());
-      done.emplace_back(it->first, it->second.agent);
+      assign_locked(it->second, agent);
+      done.emplace_back(it->first, agent);
     }
   }
   for (const auto& [c, a] : done) assigned(c, a);
+}
+
+std::optional<ConversationView> Hub::customer_open(const std::string& customer) const {
+  std::lock_guard lock(mutex_);
+  auto it = customer_open_.find(customer);
+  if (it == customer_open_.end()) return std::nullopt;
+  const auto& e = conversations_.at(it->second);
+  return ConversationView{e.live, e.agent, e.open};
+}
+
+void Hub::forget(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = conversations_.find(id);
+  if (it == conversations_.end()) return;
+  if (it->second.open && !it->second.agent.empty()) --agent_open_[it->second.agent];
+  if (auto c = customer_open_.find(it->second.live->customer); c != customer_open_.end() && c->second == id) customer_open_.erase(c);
+  conversations_.erase(it);
 }
 
 void Hub::remove(const Peer* peer) {
@@ -175,14 +204,14 @@ std::vector<std::string> Hub::visible_to(const Identity& who) const {
   return out;
 }
 
-void Hub::send_to_subscribed(const Frame& frame) const {
+void Hub::send_to_subscribed(const Frames& frames) const {
   std::vector<std::shared_ptr<Peer>> targets;
   {
     std::lock_guard lock(mutex_);
     for (const auto& r : supervisors_)
       if (auto p = r.weak.lock()) targets.push_back(std::move(p));
   }
-  for (const auto& p : targets) p->send(frame);
+  for (const auto& p : targets) p->send(frames);
 }
 
 void Hub::deliver(const std::string& conversation, const Frame& frame, unsigned audience) const {
@@ -234,13 +263,13 @@ void Hub::deliver(const std::string& conversation, const std::vector<Delivery>& 
   }
 }
 
-void Hub::send_to(const Identity& who, const Frame& frame) const {
+void Hub::send_to(const Identity& who, const Frames& frames) const {
   std::vector<std::shared_ptr<Peer>> targets;
   {
     std::lock_guard lock(mutex_);
     collect_locked({who.role, who.sub}, targets);
   }
-  for (const auto& p : targets) p->send(frame);
+  for (const auto& p : targets) p->send(frames);
 }
 
 }  // namespace tact::gateway

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,6 +43,15 @@ class Hub {
   // announce it.
   void add(const std::shared_ptr<Peer>& peer, const std::function<void(const std::string&, const std::string&)>& assigned);
   void remove(const Peer* peer);
+  // Assigns queued conversations to the least-loaded agent (another agent connected, anywhere).
+  void assign_queued(const std::function<void(const std::string&, const std::string&)>& assigned);
+  // In a cluster: who picks the agent for a conversation (agents connected to any node, by the
+  // store's count of their open conversations). Runs under the hub's lock. Unset: the agents here.
+  void set_agent_picker(std::function<std::string()> pick) { picker_ = std::move(pick); }
+  // The customer's open conversation, if this node holds it.
+  std::optional<ConversationView> customer_open(const std::string& customer) const;
+  // Drops a conversation this node no longer owns (its lease went to another node).
+  void forget(const std::string& id);
   void subscribe(const std::shared_ptr<Peer>& peer);
   bool subscribed(const Peer* peer) const;
   bool has_supervisors() const;
@@ -72,9 +82,11 @@ class Hub {
   void deliver(const std::string& conversation, const Frame& frame, unsigned audience) const;
   // Each connection gets the frames meant for it in one send, in this order (see Peer::send).
   void deliver(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author) const;
-  void send_to(const Identity& who, const Frame& frame) const;
+  void send_to(const Identity& who, const Frame& frame) const { send_to(who, Frames{frame}); }
+  void send_to(const Identity& who, const Frames& frames) const;
   // To every subscribed supervisor connection.
-  void send_to_subscribed(const Frame& frame) const;
+  void send_to_subscribed(const Frame& frame) const { send_to_subscribed(Frames{frame}); }
+  void send_to_subscribed(const Frames& frames) const;
 
  private:
   struct Entry {
@@ -106,6 +118,7 @@ class Hub {
   std::unordered_map<std::string, std::string> customer_open_;  // customer sub -> conversation
   std::map<std::string, int> agent_open_;                       // agent sub -> open conversations
   std::deque<std::string> queue_;                               // waiting for an agent
+  std::function<std::string()> picker_;
 };
 
 }  // namespace tact::gateway

@@ -2,6 +2,7 @@
 #include "relay/relay.hpp"
 
 #include <chrono>
+#include <climits>
 
 #include "protocol/coach_frames.hpp"
 #include "protocol/server_events.hpp"
@@ -46,7 +47,17 @@ RulesRef Relay::rules() const {
 // hub's lock, which skips ids it holds itself: it must not call the hub.)
 std::string Relay::next_conversation_id() {
   for (;;) {
-    std::string id = "c" + std::to_string(next_id_++);
+    std::int64_t n = next_id_++;
+    if (n >= id_block_end_) {  // a store shared by several nodes hands out blocks
+      if (auto first = store_.reserve_conversation_ids()) {
+        n = *first;
+        next_id_ = n + 1;
+        id_block_end_ = n + 100;
+      } else {
+        id_block_end_ = INT64_MAX;
+      }
+    }
+    std::string id = "c" + std::to_string(n);
     if (!store_.conversation(id)) return id;
   }
 }
@@ -55,6 +66,11 @@ std::optional<ConversationFacts> Relay::facts(const std::string& id) {
   if (auto v = hub_.find(id)) return ConversationFacts{id, v->live->channel, v->live->customer, v->agent, v->open};
   if (auto c = store_.conversation(id)) return ConversationFacts{id, c->channel, c->customer, c->agent, !c->closed_at};
   return std::nullopt;
+}
+
+void Relay::deliver(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author) {
+  hub_.deliver(conversation, frames, author);
+  if (bus_) fan_out(conversation, frames, author);
 }
 
 void Relay::refuse(Peer& peer, const FrameError& e) {
@@ -68,12 +84,14 @@ void Relay::connected(const std::shared_ptr<Peer>& peer) {
   hub_.add(peer, [&assignments](const std::string& c, const std::string& a) { assignments.emplace_back(c, a); });
   const auto& who = peer->who();
   metrics_.connections[static_cast<int>(who.role)]++;
-  peer->send(make_frame(hello_event(who, rules().version, limits_.max_message, hub_.visible_to(who))));
+  peer->send(make_frame(hello_event(who, rules().version, limits_.max_message, bus_ ? visible_in_store(who) : hub_.visible_to(who))));
   for (const auto& [c, a] : assignments) announce_assignment(c, a);
+  if (bus_) user_here(who, +1);  // after `hello`: listens to this user's channel, counts an agent cluster-wide
 }
 
 void Relay::disconnected(const Peer* peer) {
   hub_.remove(peer);
+  if (bus_) user_here(peer->who(), -1);
   metrics_.connections[static_cast<int>(peer->who().role)]--;
 }
 
@@ -85,12 +103,20 @@ void Relay::announce_assignment(const std::string& conversation, const std::stri
     if (ec) log_event("store_failed", {{"what", "assign"}});
   });
   log_event("conversation_assigned", {{"conversation", conversation}, {"agent", agent}});
-  hub_.send_to({UserRole::agent, agent, {}},
-               make_frame(assigned_event(conversation, view->live->customer_name)));
+  send_to_user({UserRole::agent, agent, {}}, make_frame(assigned_event(conversation, view->live->customer_name)));
 }
 
 void Relay::handle(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   if (auto e = check_role(f, peer->who().role)) return refuse(*peer, *e);
+  if (bus_ && f.type != FrameType::subscribe) {  // a cluster: the conversation may be another node's
+    ClientFrame routed = f;
+    if (route(peer, routed)) dispatch(peer, routed);
+    return;
+  }
+  dispatch(peer, f);
+}
+
+void Relay::dispatch(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   switch (f.type) {
     case FrameType::message: return on_message(peer, f);
     case FrameType::draft: return on_draft(peer, f);
@@ -174,6 +200,7 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
   const json ref = f.client_id;
   std::optional<ConversationView> view;
   if (who.role == UserRole::customer && f.conversation.empty()) {
+    bool created = false;
     view = hub_.customer_conversation(
         who, [&] { return std::make_shared<LiveConversation>(next_conversation_id(), "ws", who.sub, who.name); },
         [&](const ConversationView& v) {
@@ -184,7 +211,9 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
             live->needs_rebuild = true;
           });
           log_event("conversation_opened", {{"conversation", v.live->id}, {"customer", who.sub}, {"agent", v.agent}});
+          created = true;
         });
+    if (created && bus_) bus_->hold(view->live->id);
     if (!view->agent.empty() && view->live->seq == 0) announce_assignment(view->live->id, view->agent);
   } else if (f.conversation.empty()) {
     return refuse(*peer, {"missing_field", "\"conversation\" is required for an agent's message", ref});
@@ -200,7 +229,7 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
     if (ec) {
       log_event("store_failed", {{"what", "message"}, {"conversation", conv}, {"id", s.id}});
       metrics_.count_error("store_failed");
-      hub_.send_to(who, make_frame(error_event({"store_failed", "the message could not be stored; send it again", client_id})));
+      send_to_user(who, make_frame(error_event({"store_failed", "the message could not be stored; send it again", client_id})));
       return;
     }
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
@@ -208,7 +237,7 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
     add_views(frames, limits_.redact, s.message, s.message_redacted, to_all);
     add_views(frames, limits_.redact, s.coach, s.coach_redacted, to_staff);
     if (s.health) frames.push_back({s.health, to_supervisors});
-    hub_.deliver(conv, frames, &who);
+    deliver(conv, frames, &who);
   };
   const auto applied = apply(*view, who, role, f.text, now_(), f.client_id, std::move(after));
   if (applied.what == Applied::closed)
@@ -248,7 +277,7 @@ void Relay::close_conversation(const ConversationView& view, const std::string& 
     hub_.close(id);
     store_.close_conversation(id, at, [this, id, at](std::error_code ec) {
       if (ec) log_event("store_failed", {{"what", "close"}, {"conversation", id}});
-      hub_.deliver(id, make_frame(closed_event(id, at)), to_all);
+      deliver(id, {{make_frame(closed_event(id, at)), to_all}}, nullptr);
     });
   }
   if (view.live->channel == "api") {
@@ -280,13 +309,14 @@ void Relay::on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
       if (p) refuse(*p, {"store_failed", "the whisper could not be stored; send it again", "whisper"});
       return;
     }
-    hub_.deliver(id, frame, to_staff);
-    if (p && !hub_.subscribed(p.get())) p->send(frame);
+    deliver(id, {{frame, to_staff}}, nullptr);
+    if (p && !subscribed(p.get())) p->send(frame);
   });
 }
 
 void Relay::on_subscribe(const std::shared_ptr<Peer>& peer) {
   hub_.subscribe(peer);
+  if (bus_) request_board(peer->who());
   const auto rules = this->rules();
   const auto now = now_();
   std::vector<std::string> events;

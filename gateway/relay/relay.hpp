@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bus/bus.hpp"
 #include "relay/access.hpp"
 #include "relay/hub.hpp"
 #include "rules/rules_ref.hpp"
@@ -91,6 +92,15 @@ class Relay {
   void set_rules(RulesRef rules);
   std::size_t open_count() const { return hub_.open_conversations().size(); }
 
+  // A cluster (`--bus`, relay/cluster.cpp): called before recover(), which then rebuilds nothing
+  // (a conversation is rebuilt by the node that takes its lease, when it is needed).
+  // `rules_changed` runs when another node published or rolled back rules. Without join() the
+  // relay is the single node it always was.
+  void join(Bus& bus, std::function<void()> rules_changed);
+  // Tells the other nodes that the live rules changed here.
+  void announce_rules(std::int64_t version);
+  // For /healthz: null on a single node.
+  nlohmann::json cluster_status() const;
  private:
   struct Stored {
     std::string conversation, id;
@@ -119,6 +129,30 @@ class Relay {
   void announce_assignment(const std::string& conversation, const std::string& agent);
   // Makes `agent` the open API conversation's agent (the host platform reassigned it).
   void reassign(const ConversationView& view, const std::string& agent);
+  void dispatch(const std::shared_ptr<Peer>& peer, const ClientFrame& frame);
+  // Rebuilds an open conversation's state from the store (recover(), and a cluster's adopt()).
+  std::shared_ptr<LiveConversation> rebuild(const ConversationRecord& c, const RulesRef& rules, std::size_t& messages,
+                                            std::string& error);
+
+  // Delivery that reaches the other nodes too in a cluster (relay/cluster.cpp); the hub's alone otherwise.
+  void deliver(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author);
+  void send_to_user(const Identity& who, const Frame& frame);
+  void send_to_supervisors(const Frame& frame);
+  bool subscribed(const Peer* peer) const;
+
+  // Cluster (relay/cluster.cpp).
+  // Whether the frame is for this node: true to handle it here (the conversation is here, or was
+  // taken over), false when it was forwarded to its owner or refused.
+  bool route(const std::shared_ptr<Peer>& peer, ClientFrame& frame);
+  // Takes the lease (unless `claimed`) and rebuilds the conversation here; null when another node holds it.
+  std::optional<ConversationView> adopt(const std::string& id, bool claimed = false);
+  void on_bus(const std::string& channel, std::string payload);
+  void on_forwarded(const std::string& payload);
+  void fan_out(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author);
+  void user_here(const Identity& who, int delta);
+  std::vector<std::string> visible_in_store(const Identity& who);
+  void adopt_queued();
+  void request_board(const Identity& supervisor);
   std::string next_conversation_id();
 
   Hub& hub_;
@@ -129,9 +163,14 @@ class Relay {
   Clock now_;
   RelayLimits limits_;
   std::atomic<std::int64_t> next_id_{1};
+  std::int64_t id_block_end_ = 0;  // next_id_ may run up to it; 0: ask the store for a block (under the hub's lock)
   std::mutex api_mutex_;
   std::map<std::string, std::size_t> api_open_;        // sub -> open API conversations it opened
   std::map<std::string, std::string> api_opener_;      // open API conversation -> who opened it
+  Bus* bus_ = nullptr;
+  std::function<void()> rules_changed_;
+  std::mutex users_mutex_;
+  std::map<std::pair<UserRole, std::string>, int> users_here_;  // connections on this node, per user
 };
 
 }  // namespace tact::gateway

@@ -27,31 +27,38 @@ void Relay::set_rules(RulesRef rules) {
   rules_ = std::move(rules);
 }
 
+std::shared_ptr<LiveConversation> Relay::rebuild(const ConversationRecord& c, const RulesRef& rules, std::size_t& messages,
+                                                 std::string& error) {
+  auto live = std::make_shared<LiveConversation>(c.id, c.channel, c.customer, c.customer_name);
+  for (const auto& m : store_.messages(c.id)) {
+    auto role = coach::parse_role(m.role);
+    if (!role) {
+      error = "message " + m.id + " has an unknown role \"" + m.role + "\"";
+      return nullptr;
+    }
+    live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id});
+    live->seq = m.seq;
+    live->remember_sent({m.author, m.client_id, m.id, m.seq, true});  // for a client's resend after the restart
+    ++messages;
+  }
+  live->whispers = static_cast<std::int64_t>(store_.whispers(c.id).size());
+  live->last_health = live->coach.snapshot(*rules.set, now_()).health;
+  return live;
+}
+
 bool Relay::recover(std::string& error) {
   const auto rules = this->rules();
   std::int64_t max_id = 0;
   std::size_t conversations = 0, messages = 0;
   for (const auto& c : store_.conversations(false)) {
     if (auto n = gateway_number(c.id); n && *n < INT64_MAX) max_id = std::max(max_id, *n);
-    if (c.closed_at) continue;
+    if (c.closed_at || bus_) continue;  // a cluster: rebuilt by whichever node takes it (adopt())
     if (c.channel == "api" && !c.agent.empty()) {
       api_open_[c.agent]++;  // who opened it, as far as the store knows (an agent; staff openers are not kept)
       api_opener_[c.id] = c.agent;
     }
-    auto live = std::make_shared<LiveConversation>(c.id, c.channel, c.customer, c.customer_name);
-    for (const auto& m : store_.messages(c.id)) {
-      auto role = coach::parse_role(m.role);
-      if (!role) {
-        error = "message " + m.id + " has an unknown role \"" + m.role + "\"";
-        return false;
-      }
-      live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id});
-      live->seq = m.seq;
-      live->remember_sent({m.author, m.client_id, m.id, m.seq, true});  // for a client's resend after the restart
-      ++messages;
-    }
-    live->whispers = static_cast<std::int64_t>(store_.whispers(c.id).size());
-    live->last_health = live->coach.snapshot(*rules.set, now_()).health;
+    auto live = rebuild(c, rules, messages, error);
+    if (!live) return false;
     hub_.restore(std::move(live), c.agent);
     ++conversations;
   }
@@ -61,7 +68,7 @@ bool Relay::recover(std::string& error) {
 }
 
 void Relay::tick() {
-  if (!hub_.has_supervisors()) return;
+  if (!bus_ && !hub_.has_supervisors()) return;  // in a cluster they may be on another node
   const auto rules = this->rules();
   const auto now = now_();
   std::vector<std::string> events;
@@ -72,7 +79,7 @@ void Relay::tick() {
     v.live->last_health = snap.health;
     events.push_back(health_event(v.live->id, snap, v.agent, true));
   }
-  for (auto& page : health_pages(events, limits_.health_page)) hub_.send_to_subscribed(page);
+  for (auto& page : health_pages(events, limits_.health_page)) send_to_supervisors(page);
 }
 
 void Relay::post_event(const Identity& who, const std::string& conversation, PostedEvent e, std::function<void(EventResult)> done) {
@@ -80,6 +87,12 @@ void Relay::post_event(const Identity& who, const std::string& conversation, Pos
   auto known = facts(conversation);
   if (auto d = decide(who, Access::post_event, conversation, known ? &*known : nullptr); !d) return done(refusal(d));
   auto view = hub_.find(conversation);
+  if (!view && known && known->open && bus_) {  // a cluster: take it if its node is gone
+    view = adopt(conversation);
+    if (!view)
+      return done({503, {{"error", "conversation_elsewhere"},
+                         {"message", "another node holds this conversation (or the cluster's bus is down); send the event again shortly"}}});
+  }
   if (!view && known) return done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
   if (!view) {
     if (is_gateway_id(conversation))
@@ -108,6 +121,7 @@ void Relay::post_event(const Identity& who, const std::string& conversation, Pos
         if (ec) log_event("store_failed", {{"what", "open"}, {"conversation", conversation}});
       });
       log_event("conversation_opened", {{"conversation", conversation}, {"channel", "api"}});
+      if (bus_) bus_->hold(conversation);
     } else {
       // Another call opened it first, maybe for someone else: the rule again, on what is there.
       const ConversationFacts now_known{conversation, view->live->channel, view->live->customer, view->agent, view->open};
@@ -133,7 +147,7 @@ void Relay::post_event(const Identity& who, const std::string& conversation, Pos
     add_views(frames, limits_.redact, s.message, s.message_redacted, to_staff);
     add_views(frames, limits_.redact, s.coach, s.coach_redacted, to_staff);
     if (s.health) frames.push_back({s.health, to_supervisors});
-    hub_.deliver(conv, frames, nullptr);
+    deliver(conv, frames, nullptr);
     // The agent's view (the caller is the host's agent side): redacted with --redact all.
     const Frame& coach = limits_.redact == RedactMode::all && s.coach_redacted ? s.coach_redacted : s.coach;
     json body = json::parse(*coach, nullptr, false);  // the coach event, without "type"

@@ -175,6 +175,26 @@ void RuleAdmin::make_live(std::int64_t version, RulesRef rules) {
   if (on_swap_) on_swap_(rules);
 }
 
+bool RuleAdmin::follow_store(std::string& error) {
+  std::lock_guard lock(publish_mutex_);
+  const auto live = store_.live_rules();
+  if (!live || *live == live_version()) return true;
+  auto v = store_.rule_version(*live);
+  if (!v) {
+    error = "the live rule version " + std::to_string(*live) + " is missing from the store";
+    return false;
+  }
+  auto result = coach::compile(json::parse(v->pack_json, nullptr, false), limits_.compile);
+  if (!result.rules) {
+    error = "the live rule version " + std::to_string(*live) + " does not compile here";
+    return false;
+  }
+  RulesRef ref{result.rules, rules_version(*result.rules)};
+  make_live(*live, ref);
+  log_event("rules_followed", {{"version", *live}, {"rules_version", ref.version}});
+  return true;
+}
+
 AdminAnswer RuleAdmin::versions() const {
   const auto live = live_version();
   json out = json::array();
@@ -306,6 +326,7 @@ AdminAnswer RuleAdmin::publish(const Identity& who, const json& pack, const std:
     return error(503, "store_failed", "the version could not be stored; nothing changed");
   make_live(next, ref);
   log_event("rules_published", {{"version", next}, {"rules_version", ref.version}, {"by", who.sub}});
+  if (on_change_) on_change_(next);
   return {200, version_json(rec, next, false)};
 }
 
@@ -329,6 +350,7 @@ AdminAnswer RuleAdmin::rollback(const Identity& who, std::int64_t version, std::
     return error(503, "store_failed", "the rollback could not be stored; nothing changed");
   make_live(version, ref);
   log_event("rules_rolled_back", {{"version", version}, {"from", live}, {"by", who.sub}});
+  if (on_change_) on_change_(version);
   return {200, version_json(*v, version, false)};
 }
 

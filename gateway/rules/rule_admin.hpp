@@ -53,6 +53,11 @@ class RuleAdmin {
   std::int64_t live_version() const;
   // Called, under the admin lock, with each new live set after it is stored.
   void on_swap(std::function<void(const RulesRef&)> f) { on_swap_ = std::move(f); }
+  // Called after a publish or rollback made here (not after follow_store): the cluster's notice.
+  void on_change(std::function<void(std::int64_t version)> f) { on_change_ = std::move(f); }
+  // Another node published or rolled back: makes the store's live version live here too. False,
+  // with the reason in `error`, when it cannot be loaded (the current version stays live).
+  bool follow_store(std::string& error);
   // Conversations that every preview re-annotates besides the stored messages.
   void set_samples(std::vector<PreviewConversation> samples) { samples_ = std::move(samples); }
 
@@ -77,6 +82,7 @@ class RuleAdmin {
   Clock now_;
   std::vector<PreviewConversation> samples_;
   std::function<void(const RulesRef&)> on_swap_;
+  std::function<void(std::int64_t)> on_change_;
   std::mutex publish_mutex_;      // one publish or rollback at a time
   mutable std::mutex live_mutex_;  // guards the two below
   RulesRef live_;

@@ -9,6 +9,7 @@
 // caller's thread (their own connection).
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -137,11 +138,23 @@ class Store {
   // Runs `rewrite` over every stored message and whisper and stores what changed, in one
   // transaction, then empties the WAL (`tact data redact`: data stored before redaction).
   virtual void rewrite_texts(TextRewrite rewrite, PurgeDone done);
+
+  // Gateway conversation numbers when several nodes share the store: the first of a block of 100
+  // that no other node gets. nullopt when the store does not hand them out (SQLite: one node,
+  // and the relay counts from the largest stored id).
+  virtual std::optional<std::int64_t> reserve_conversation_ids();
+  // For a cluster (relay/cluster.cpp), where a conversation may be held by another node: the
+  // customer's open live chat, and how many open conversations each agent has.
+  virtual std::optional<ConversationRecord> open_conversation_of(const std::string& customer);
+  virtual std::map<std::string, int> open_per_agent();
 };
 
 struct Metrics;
 
 // SQLite in WAL mode at DIR/tact.db. Null, with the reason in `error`, when it cannot be opened.
 std::unique_ptr<Store> open_sqlite_store(const std::string& dir, Metrics* metrics, std::string& error);
+// PostgreSQL (libpq conninfo or postgresql:// URL), its schema migrated (postgres/pg_schema.hpp).
+// Null, with the reason in `error`, when it cannot connect or migrate.
+std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, Metrics* metrics, std::string& error);
 
 }  // namespace tact::gateway

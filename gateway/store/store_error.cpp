@@ -47,4 +47,12 @@ std::error_code store_error_from_sqlite(int code) noexcept {
   return StoreError::io;
 }
 
+std::error_code store_error_from_sqlstate(std::string_view s) noexcept {
+  if (s == "53100") return StoreError::disk_full;
+  if (s.substr(0, 2) == "23") return StoreError::constraint;        // integrity constraint violation
+  if (s == "XX001" || s == "XX002") return StoreError::corrupt;     // data_corrupted, index_corrupted
+  if (s == "40001" || s == "40P01" || s == "55P03" || s == "57P03") return StoreError::busy;  // retry later
+  return StoreError::io;
+}
+
 }  // namespace tact::gateway

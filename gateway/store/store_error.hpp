@@ -2,6 +2,7 @@
 // What a failed store write was, so a full disk and a bug do not look alike: each write's `done`
 // gets one of these (or success). std::error_code, so callers compare with `==` and log
 // `.message()`.
+#include <string_view>
 #include <system_error>
 
 namespace tact::gateway {
@@ -20,6 +21,8 @@ std::error_code make_error_code(StoreError e) noexcept;
 
 // From SQLite's (extended) result code.
 std::error_code store_error_from_sqlite(int code) noexcept;
+// From PostgreSQL's SQLSTATE ("" when there is none: the connection was lost, an I/O error).
+std::error_code store_error_from_sqlstate(std::string_view sqlstate) noexcept;
 
 }  // namespace tact::gateway
 

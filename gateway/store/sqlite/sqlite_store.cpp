@@ -550,6 +550,19 @@ void Store::purge_closed(std::int64_t, std::size_t, PurgeDone done) {
   if (done) done(std::make_error_code(std::errc::function_not_supported), 0);
 }
 std::vector<ErasureRecord> Store::erasures() { return {}; }
+std::optional<std::int64_t> Store::reserve_conversation_ids() { return std::nullopt; }
+std::optional<ConversationRecord> Store::open_conversation_of(const std::string& customer) {
+  std::optional<ConversationRecord> found;
+  for (auto& c : conversations(true))
+    if (c.channel == "ws" && c.customer == customer) found = std::move(c);
+  return found;
+}
+std::map<std::string, int> Store::open_per_agent() {
+  std::map<std::string, int> out;
+  for (const auto& c : conversations(true))
+    if (!c.agent.empty()) ++out[c.agent];
+  return out;
+}
 void Store::rewrite_texts(TextRewrite, PurgeDone done) {
   if (done) done(std::make_error_code(std::errc::function_not_supported), 0);
 }

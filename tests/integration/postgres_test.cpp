@@ -1,0 +1,129 @@
+// The real `tact serve --store postgresql://…` against a PostgreSQL this test starts: a chat over
+// WebSocket, a restart (kill -9 and SIGTERM), and everything acknowledged is there once after it.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include <sys/wait.h>
+
+#include "harness.hpp"
+#include "services.hpp"
+
+using namespace tact::test;
+using tact::gateway::UserRole;
+
+namespace {
+
+const std::string kComplaint = "My order #4411 still has not arrived, this is ridiculous";
+
+json msg(const std::string& text, const std::string& client_id, const std::string& conversation = "") {
+  json j{{"type", "message"}, {"text", text}, {"client_id", client_id}};
+  if (!conversation.empty()) j["conversation"] = conversation;
+  return j;
+}
+
+std::string step_status(const json& coach, const std::string& step) {
+  for (const auto& s : coach.at("checklist"))
+    if (s.at("step") == step) return s.at("status").get<std::string>();
+  return "absent";
+}
+
+}  // namespace
+
+TEST_CASE("serve --store postgresql: a chat survives kill -9 and a restart, each acknowledged message stored once") {
+  auto& pg = shared_postgres();
+  const auto url = pg.new_database();
+  TempDir dir;  // the secret only
+  std::set<std::string> acked;
+  std::string conv;
+  {
+    ServerProcess server(dir.path, {"--store", url});
+    CHECK(server.banner().find("store postgresql://tact@127.0.0.1:") != std::string::npos);
+    WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+    REQUIRE(agent.recv_type("hello"));
+    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+    REQUIRE(customer.recv_type("hello"));
+    customer.send(msg(kComplaint, "k0"));
+    auto ack = customer.recv_type("ack");
+    REQUIRE(ack);
+    conv = ack->at("conversation");
+    acked.insert(ack->at("id").get<std::string>());
+    REQUIRE(agent.recv_type("assigned"));
+    auto relayed = agent.recv_type("message");
+    REQUIRE(relayed);
+    CHECK(relayed->at("text") == kComplaint);
+    agent.send(msg("I see your order #4411 still has not arrived.", "a1", conv));
+    REQUIRE(agent.recv_type("ack"));
+    for (int i = 1; i <= 200; ++i) customer.send(msg("Still waiting, message " + std::to_string(i), "k" + std::to_string(i)));
+    while (acked.size() < 50) {
+      auto a = customer.recv_type("ack");
+      REQUIRE(a);
+      acked.insert(a->at("id").get<std::string>());
+    }
+    server.kill9();
+    while (auto f = customer.recv(std::chrono::milliseconds(500)))
+      if (f->at("type") == "ack") acked.insert(f->at("id").get<std::string>());
+  }
+  const auto sup = token(UserRole::supervisor, "sam", "Sam");
+  std::size_t stored_count = 0;
+  {
+    ServerProcess server(dir.path, {"--store", url});
+    auto r = http_request(server.port(), "GET", "/api/conversations/" + conv, sup);
+    REQUIRE(r.status == 200);
+    std::multiset<std::string> stored;
+    const auto transcript = json::parse(r.body);
+    for (const auto& m : transcript.at("messages")) stored.insert(m.at("id").get<std::string>());
+    for (const auto& id : acked) CHECK(stored.count(id) == 1);
+    CHECK(std::set<std::string>(stored.begin(), stored.end()).size() == stored.size());
+    stored_count = stored.size();
+
+    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+    REQUIRE(customer.recv_type("hello"));
+    // A resend after the restart (its ack was lost, say): acknowledged again, not stored again.
+    const std::string last = transcript.at("messages").back().at("text");
+    const auto last_client_id = "k" + last.substr(last.rfind(' ') + 1);
+    customer.send(msg(last, last_client_id));
+    auto again = customer.recv_type("ack");
+    REQUIRE(again);
+    CHECK(again->at("id") == transcript.at("messages").back().at("id"));
+
+    WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+    auto hello = agent.recv_type("hello");
+    REQUIRE(hello);
+    CHECK(hello->at("conversations") == json::array({conv}));
+    agent.send(msg("I am so sorry for the trouble this caused.", "a2", conv));
+    auto coach = agent.recv_type("coach");
+    REQUIRE(coach);
+    CHECK(step_status(*coach, "acknowledge") == "done");
+    CHECK(step_status(*coach, "apology") == "done");
+    CHECK(coach->at("message_id") == conv + "-" + std::to_string(stored_count + 1));
+    CHECK(server.terminate() == 0);
+  }
+  ServerProcess server(dir.path, {"--store", url});  // after a clean stop too
+  auto r = http_request(server.port(), "GET", "/api/conversations/" + conv, sup);
+  REQUIRE(r.status == 200);
+  CHECK(json::parse(r.body).at("messages").size() == stored_count + 1);
+}
+
+TEST_CASE("serve --store: a bad value and an unreachable PostgreSQL are refused with the reason") {
+  TempDir dir;
+  auto check = [&](std::vector<std::string> extra, int status, const std::string& says) {
+    extra.insert(extra.begin(), {"serve", "--data", dir.path, "--check"});
+    const std::string log = dir.path + "/err.txt";
+    std::string cmd = tact_bin();
+    for (const auto& a : extra) cmd += " '" + a + "'";
+    cmd += " >/dev/null 2>" + log;
+    const int rc = std::system(cmd.c_str());
+    CHECK(WEXITSTATUS(rc) == status);
+    std::ifstream in(log);
+    const std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(err);
+    CHECK(err.find(says) != std::string::npos);
+    CHECK(err.find("s3cret") == std::string::npos);  // no password in what it prints
+  };
+  check({"--store", "mysql://x"}, 2, "--store takes sqlite:DIR or postgresql://");
+  check({"--store", "postgresql://tact:s3cret@127.0.0.1:" + std::to_string(free_port()) + "/none?connect_timeout=2"}, 1,
+        "cannot connect to PostgreSQL");
+}
