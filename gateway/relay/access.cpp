@@ -21,9 +21,20 @@ bool is_agent_of(const Identity& who, const ConversationFacts& c) {
   return who.role == UserRole::agent && !c.agent.empty() && c.agent == who.sub;
 }
 
+// "chatwoot:<integration>:<id>": written only by that integration's webhook (integrations/).
+bool is_integration_id(const std::string& id) { return id.starts_with("chatwoot:"); }
+
+AccessDecision integration_only(const std::string& id) {
+  return {false, 403, "integration_conversation",
+          "conversation \"" + id.substr(0, 64) + "\" is written by its chat platform's webhook, not over this API"};
+}
+
 }  // namespace
 
 AccessDecision decide(const Identity& who, Access what, const std::string& id, const ConversationFacts* c) {
+  // An agent token (a platform's agent's) reads an integration's conversation; only the
+  // platform writes it, through its signed webhook.
+  if (what == Access::post_event && who.role == UserRole::agent && is_integration_id(id)) return integration_only(id);
   if (!c) {
     if (what == Access::post_event && who.role != UserRole::customer) return allow();  // opens it
     return unknown(id);

@@ -35,6 +35,8 @@ struct AccessDecision {
   explicit operator bool() const { return allowed; }
 };
 
+// Ids "chatwoot:..." are an integration's (integrations/chatwoot/receiver.hpp): agents may read the
+// ones assigned to them but never post events into them, nor open one.
 // `c` is null when no such conversation exists (in memory or stored). Posting an event to an
 // unknown id opens it (for an agent, supervisor or admin); nothing else may touch an unknown id,
 // and a refusal never tells whether a conversation the caller may not see exists.

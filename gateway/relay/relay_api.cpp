@@ -129,7 +129,10 @@ void Relay::post_event(const Identity& who, const std::string& conversation, Pos
     }
   }
   if (!view->open) return done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
-  if (!e.agent.empty() && e.agent != view->agent) reassign(*view, e.agent);
+  if (!e.agent.empty() && e.agent != view->agent) {
+    reassign(*view, e.agent);
+    if (auto moved = hub_.find(conversation)) view = std::move(moved);  // the health event names the new agent
+  }
   // The author as the transcript shows it: the customer's name for the customer's side, never
   // the caller's (a host platform posts both sides with one token).
   Identity author = who;

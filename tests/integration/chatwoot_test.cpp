@@ -239,6 +239,13 @@ TEST_CASE("Chatwoot's webhooks coach its conversation: customer, agent, notes ig
     // As a browser asks for it (encodeURIComponent turns ':' into %3A), with the agent's own token.
     auto encoded = http_request(port, "GET", "/api/conversations/chatwoot%3Asupport%3A42", token(UserRole::agent, "chatwoot:support:agent:7", "Alex"));
     CHECK(encoded.status == 200);
+    // The agent's token reads it; only Chatwoot's webhook writes it, and no agent opens such an id.
+    const auto alex_token = token(UserRole::agent, "chatwoot:support:agent:7", "Alex");
+    auto forged = http_request(port, "POST", "/api/conversations/" + id + "/events", alex_token, R"({"role":"customer","text":"I take it back"})");
+    CHECK(forged.status == 403);
+    CHECK(http_request(port, "POST", "/api/conversations/chatwoot:other:5/events", token(UserRole::agent, "mallory", "M"),
+                       R"({"role":"customer","text":"hi"})").status == 403);
+    CHECK(count_of(port, id) == 2);
   }
 
   SECTION("a private note, an activity message and an edit are not coached") {
