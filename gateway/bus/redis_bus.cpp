@@ -216,6 +216,12 @@ class RedisBus final : public Bus {
       if (!cmd_.open(at_, 500, error)) return nullptr;
     }
     auto r = cmd_.command(args);
+    if (!r) {
+      // A connection from before a Redis restart fails on its first use: once more on a new one
+      // (a restarted Redis has run nothing of this command).
+      std::string error;
+      if (cmd_.open(at_, 500, error)) r = cmd_.command(args);
+    }
     if (r && r->type == REDIS_REPLY_ERROR) log_event("bus_error", {{"command", std::string(args[0])}, {"message", std::string(r->str, r->len)}});
     return r;
   }
@@ -310,14 +316,18 @@ class RedisBus final : public Bus {
         post_cv_.wait(lock, [&] { return !running_ || !posted_.empty(); });
         batch.swap(posted_);
       }
-      if (!pub.ok() && !pub.open(at_, 500, error)) {
+      // A connection from before a Redis restart fails at once, before any reply: the batch is
+      // sent again on a new one. Once a reply came, the rest is dropped (never published twice).
+      auto failed_before_reply = [&] {
+        std::size_t sent = 0;
+        for (const auto& [c, p] : batch) sent += pub.append({"PUBLISH", c, p}) ? 1 : 0;
+        for (std::size_t i = 0; i < sent; ++i)
+          if (!pub.read()) return i == 0;
+        return false;
+      };
+      if ((!pub.ok() && !pub.open(at_, 500, error)) ||
+          (failed_before_reply() && (!pub.open(at_, 500, error) || failed_before_reply())))
         dropped_ += batch.size();
-        continue;
-      }
-      std::size_t sent = 0;
-      for (const auto& [c, p] : batch) sent += pub.append({"PUBLISH", c, p}) ? 1 : 0;
-      for (std::size_t i = 0; i < sent; ++i)
-        if (!pub.read()) break;
     }
   }
 

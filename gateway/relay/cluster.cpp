@@ -12,6 +12,7 @@
 // user's connections), tact:supervisors, tact:all (rules, agents online, board snapshots).
 // A payload of events is the sending node's id, then each frame on its own line (a frame is JSON
 // without raw newlines); a node skips the events it posted itself (its hub already had them).
+#include <chrono>
 #include <climits>
 
 #include "json_io.hpp"
@@ -195,10 +196,35 @@ bool Relay::route(const std::shared_ptr<Peer>& peer, ClientFrame& f) {
     f.conversation = open->id;
   }
   if (hub_.find(f.conversation)) return true;
-  // The one rule decides before anything crosses to another node; a refusal is the handler's.
-  auto known = facts(f.conversation);
-  if (!known || !known->open || !decide(who, access_of(f.type), f.conversation, &*known)) return true;
   const bool remote = dynamic_cast<const RemotePeer*>(peer.get()) != nullptr;
+  // The one rule decides before anything crosses to another node (a refusal is the handler's);
+  // the owner decides again on what it holds. An allowance and the owner are remembered for a
+  // second: they cost a store read and a Redis call per forwarded frame otherwise.
+  const auto now = std::chrono::steady_clock::now();
+  const std::string key = f.conversation + '\n' + std::string(to_string(who.role)) + '\n' + who.sub + '\n' +
+                          std::string(to_string(f.type));
+  std::string owner;
+  {
+    std::lock_guard lock(route_mutex_);
+    if (auto it = route_cache_.find(key); it != route_cache_.end() && it->second.until > now) owner = it->second.owner;
+  }
+  if (owner.empty() || remote) {
+    auto known = facts(f.conversation);
+    if (!known || !known->open || !decide(who, access_of(f.type), f.conversation, &*known)) return true;
+  }
+  auto remember = [&](const std::string& holder) {
+    std::lock_guard lock(route_mutex_);
+    if (route_cache_.size() > 100000) route_cache_.clear();
+    if (holder.empty()) route_cache_.erase(key);
+    else route_cache_[key] = {holder, now + std::chrono::seconds(1)};
+  };
+  if (!owner.empty() && !remote && owner != bus_->node()) {
+    json envelope{{"who", {{"role", std::string(to_string(who.role))}, {"sub", who.sub}, {"name", who.name}}},
+                  {"subscribed", hub_.subscribed(peer.get())},
+                  {"frame", frame_json(f)}};
+    if (bus_->publish(kNodePrefix + owner, coach::dump(envelope)) == Sent::delivered) return false;
+    remember("");  // gone or down: ask the bus below
+  }
   auto unreachable = [&](const std::string& why) {
     metrics_.count_error("bus_unavailable");
     log_event("forward_failed", {{"conversation", f.conversation}, {"why", why}});
@@ -220,7 +246,9 @@ bool Relay::route(const std::shared_ptr<Peer>& peer, ClientFrame& f) {
                   {"subscribed", hub_.subscribed(peer.get())},
                   {"frame", frame_json(f)}};
     switch (bus_->publish(kNodePrefix + holder, coach::dump(envelope))) {
-      case Sent::delivered: return false;
+      case Sent::delivered:
+        remember(holder);
+        return false;
       case Sent::bus_down: return unreachable("the cluster's bus is down");
       case Sent::no_receiver:  // its node stopped listening: it died
         log_event("owner_gone", {{"conversation", f.conversation}, {"owner", holder}});

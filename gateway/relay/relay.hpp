@@ -6,6 +6,8 @@
 // background thread; the `after` of each stored write (ack and fan-out) on the store's writer
 // thread; set_rules() from rule administration (background thread). recover() before serving.
 #include <atomic>
+#include <chrono>
+#include <unordered_map>
 #include <map>
 #include <cstdint>
 #include <functional>
@@ -171,6 +173,12 @@ class Relay {
   std::function<void()> rules_changed_;
   std::mutex users_mutex_;
   std::map<std::pair<UserRole, std::string>, int> users_here_;  // connections on this node, per user
+  struct Route {
+    std::string owner;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::mutex route_mutex_;
+  std::unordered_map<std::string, Route> route_cache_;  // conversation+caller+frame -> owner that took it
 };
 
 }  // namespace tact::gateway
