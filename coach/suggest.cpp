@@ -13,8 +13,9 @@ const std::string* detail(const Details& d, std::string_view name) {
   return nullptr;
 }
 
-// The variant filled, or "" when one of its details is unknown.
-std::string fill(const std::string& variant, const Details& d) {
+}  // namespace
+
+std::string fill_variant(const std::string& variant, const Details& d) {
   std::string out;
   std::size_t pos = 0;
   while (true) {
@@ -33,6 +34,8 @@ std::string fill(const std::string& variant, const Details& d) {
   return out;
 }
 
+namespace {
+
 bool fits(const ReplyTemplate& t, const std::vector<std::string>& acts) {
   return std::any_of(t.when.begin(), t.when.end(),
                      [&](const std::string& w) { return std::find(acts.begin(), acts.end(), w) != acts.end(); });
@@ -42,7 +45,7 @@ bool fits(const ReplyTemplate& t, const std::vector<std::string>& acts) {
 
 std::string fill_template(const ReplyTemplate& tpl, const Details& details) {
   for (const auto& v : tpl.variants)
-    if (auto text = fill(v, details); !text.empty()) return text;
+    if (auto text = fill_variant(v, details); !text.empty()) return text;
   return "";
 }
 

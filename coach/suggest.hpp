@@ -16,6 +16,9 @@ struct OpenStep {
 std::vector<Suggestion> suggest(const CoachingConfig& config, const std::vector<OpenStep>& open_steps,
                                 const std::vector<std::string>& last_customer_acts, const Details& details);
 
+// One variant filled, or "" when one of its details is unknown.
+std::string fill_variant(const std::string& variant, const Details& details);
+
 // The first variant whose placeholders are all known, filled; the pack guarantees the last
 // variant needs none.
 std::string fill_template(const ReplyTemplate& tpl, const Details& details);
