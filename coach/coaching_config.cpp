@@ -265,6 +265,8 @@ CoachingConfig parse_coaching_config(const json& pack, std::vector<Problem>& pro
   parse_tone(section(pack, "tone", r), r, c);
   parse_flags(section(pack, "flags", r), r, c);
   parse_templates(pack, r, c);
+  c.frames = parse_frames(pack, r);
+  c.details = parse_details_config(pack, r);
   parse_sentiment(section(pack, "sentiment", r), r, c);
   parse_health(section(pack, "health", r), r, c);
   for (const auto& step : c.steps) {

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "details_config.hpp"
+#include "frames.hpp"
 #include "problem.hpp"
 
 namespace tact::coach {
@@ -98,6 +100,8 @@ struct CoachingConfig {
   std::vector<std::string> flagged_acts;                // agent acts with a flags entry, in the vocabulary's order
   ToneConfig tone;
   std::vector<ReplyTemplate> templates;
+  std::vector<Frame> frames;  // how a complaint is restated for {problem}
+  DetailsConfig details;      // where names and order numbers may come from
   SentimentConfig sentiment;
   HealthConfig health;
 

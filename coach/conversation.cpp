@@ -100,7 +100,7 @@ MessageResult Conversation::apply(const RuleSet& rules, const Event& e) {
   ++messages_;
   if (e.role == Role::customer) apply_customer(rules, e, normalized.text, out);
   else apply_agent(rules, e, normalized.text, out);
-  extract_details(e.role, e.text, normalized.text, out.annotation, details_);
+  extract_details(rules.coaching(), e, normalized, out.annotation, details_);
   if (penalties_.size() > kMaxPenalties) penalties_.erase(penalties_.begin(), penalties_.end() - kMaxPenalties);
   return out;
 }
@@ -258,6 +258,8 @@ std::size_t Conversation::memory_bytes() const {
   for (const auto& a : last_customer_acts_) n += sizeof(a) + str(a);
   n += sentiment_.capacity() * sizeof(double);
   n += str(details_.name) + str(details_.order) + str(details_.product) + str(details_.problem);
+  for (const auto& [k, v] : details_.sources) n += 64 + str(k) + str(v.from) + str(v.message_id);
+  for (const auto& k : details_.withheld) n += sizeof(k) + str(k);
   return n;
 }
 

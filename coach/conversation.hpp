@@ -4,6 +4,7 @@
 // snapshot() never do. The rule set is passed to each call, so a conversation keeps its state
 // when the live rule set is swapped.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,12 +26,22 @@ struct StepState {
   std::string why;         // what to do, or what spoiled it
 };
 
-// Details taken from the customer's messages, to fill reply templates. Empty when unknown.
+// Where a detail came from.
+struct DetailSource {
+  std::string from;               // "token" (the customer token's name claim) or "customer" (their message)
+  std::string message_id;         // the customer's message, when from one
+  std::optional<ByteRange> span;  // the bytes of that message it was read from
+};
+
+// Details taken from the token and the customer's messages, to fill reply templates. Empty when
+// unknown.
 struct Details {
   std::string name;     // "Dana"
   std::string order;    // "#4411"
   std::string product;  // "iPhone"
-  std::string problem;  // "your order is late"
+  std::string problem;  // "your order hasn't arrived": a complaint frame's rewrite (frames.hpp)
+  std::map<std::string, DetailSource, std::less<>> sources;  // by kind: "name", "order", "product", "problem"
+  std::vector<std::string> withheld;  // kinds the agent asked the customer not to post publicly: never repeated
 };
 
 struct Flag {
@@ -62,6 +73,7 @@ struct Event {
   std::string text;
   std::int64_t at_ms = 0;
   std::string message_id;  // as the caller numbers messages
+  std::string customer_name;  // the name the host platform knows (the customer token's `name`); "" if none
 };
 
 // What one message did.

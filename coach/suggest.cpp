@@ -43,7 +43,13 @@ bool fits(const ReplyTemplate& t, const std::vector<std::string>& acts) {
 
 }  // namespace
 
-std::string fill_template(const ReplyTemplate& tpl, const Details& details) {
+std::string fill_template(const ReplyTemplate& tpl, const Details& all) {
+  // A detail the agent asked the customer not to post publicly is not repeated either.
+  Details details = all;
+  for (const auto& k : all.withheld)
+    if (k == "name") details.name.clear();
+    else if (k == "order") details.order.clear();
+    else if (k == "product") details.product.clear();
   for (const auto& v : tpl.variants)
     if (auto text = fill_variant(v, details); !text.empty()) return text;
   return "";

@@ -45,7 +45,7 @@ bool Relay::recover(std::string& error) {
         error = "message " + m.id + " has an unknown role \"" + m.role + "\"";
         return false;
       }
-      live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id});
+      live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id, live->customer_name});
       live->seq = m.seq;
       live->remember_sent({m.author, m.client_id, m.id, m.seq, true});  // for a client's resend after the restart
       ++messages;

@@ -65,7 +65,7 @@ TEST_CASE("complaint, an apology spoiled by blame, then a fix", "[conversation]"
   CHECK(status(s, "acknowledge") == StepStatus::missing);
   CHECK(s.details.name == "Dana");
   CHECK(s.details.order == "#4411");
-  CHECK(s.details.problem == "your order #4411 still hasn't arrived");
+  CHECK(s.details.problem == "your order hasn't arrived");
   CHECK_FALSE(has_reason(s, "no "));  // the agent has not had a chance yet
   CHECK(has_reason(s, "sentiment falling"));  // from a neutral question to an angry complaint
   CHECK(s.health.score == 90);
