@@ -21,7 +21,7 @@ std::vector<Problem> check_templates(const RuleSet& rules) {
     const auto* step = c.find_step(t.step);
     if (!step) continue;  // reported by the parser
     for (std::size_t k = 0; k < t.variants.size(); ++k) {
-      const auto text = fill_variant(t.variants[k], sample);
+      const auto text = fill_variant(t.variants[k].text, sample);
       const auto a = annotate(rules, Role::agent, text, Spans::no);
       const bool does = std::any_of(step->acts.begin(), step->acts.end(), [&](const std::string& x) { return a.has(x); });
       std::vector<std::string> bad;

@@ -233,7 +233,7 @@ void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   std::vector<coach::Flag> flags;
   {
     std::lock_guard lock(view->live->mutex);
-    flags = view->live->coach.check_draft(*rules.set, f.text);
+    flags = view->live->coach.check_draft(*rules.set, f.text, now_());
   }
   peer->send(make_frame(draft_check_event(f.conversation, flags)));
 }

@@ -56,7 +56,7 @@ TEST_CASE("a name comes from the customer's own words only", "[unit][details]") 
 
 // Found by fuzz_conversation: "m{ order is late" made a suggestion with a '{' in it.
 TEST_CASE("a detail with braces cannot put a placeholder into a suggestion", "[details]") {
-  tact::coach::ReplyTemplate tpl{"acknowledge", {}, {"Sorry that {problem}, {name}.", "Sorry."}};
+  tact::coach::ReplyTemplate tpl{"acknowledge", {}, {{"Sorry that {problem}, {name}.", {}, {}}, {"Sorry.", {}, {}}}};
   tact::coach::Details d;
   d.name = "Dana";
   d.problem = "your {name} order is late}";
