@@ -172,7 +172,8 @@ void parse_flags(const json& flags, JsonReader& r, CoachingConfig& c) {
     }
     c.flags[key] = FlagText{r.string(v, "why", f + ".why", true).value_or(""),
                             r.string(v, "try_instead", f + ".try_instead", true).value_or(""),
-                            r.string(v, "label", f + ".label", false).value_or("")};
+                            r.string(v, "label", f + ".label", false).value_or(""),
+                            r.string(v, "reason", f + ".reason", false).value_or("")};
   }
   for (auto act : acts_of(Role::agent))
     if (c.flags.count(act)) c.flagged_acts.emplace_back(act);
@@ -195,14 +196,38 @@ void parse_templates(const json& pack, JsonReader& r, CoachingConfig& c) {
     ReplyTemplate tpl;
     tpl.step = r.string(t, "step", f + ".step", true).value_or("");
     tpl.when = r.strings(t, "when", f + ".when", false);
-    tpl.variants = r.strings(t, "variants", f + ".variants", true);
     if (!tpl.step.empty() && !c.find_step(tpl.step)) r.fail(f + ".step", "\"" + tpl.step + "\" is not a playbook step");
     check_acts(r, Role::customer, tpl.when, f + ".when");
-    if (tpl.variants.empty()) r.fail(f + ".variants", "needs at least one variant");
-    for (std::size_t k = 0; k < tpl.variants.size(); ++k) check_placeholders(r, tpl.variants[k], at(f + ".variants", k));
-    // The last variant is the fallback when details are unknown: it must need none.
-    if (!tpl.variants.empty() && tpl.variants.back().find('{') != std::string::npos)
-      r.fail(f + ".variants", "the last variant must use no placeholder, so a reply can always be offered");
+    const auto vs = t.find("variants");
+    if (vs == t.end() || !vs->is_array() || vs->empty()) {
+      r.fail(f + ".variants", "needs at least one variant");
+      c.templates.push_back(std::move(tpl));
+      continue;
+    }
+    for (std::size_t k = 0; k < vs->size(); ++k) {
+      const auto& v = (*vs)[k];
+      const auto vf = at(f + ".variants", k);
+      TemplateVariant variant;
+      if (v.is_string()) {
+        variant.text = v.get<std::string>();
+      } else if (v.is_object()) {
+        variant.text = r.string(v, "text", vf + ".text", true).value_or("");
+        variant.when = r.strings(v, "when", vf + ".when", false);
+        variant.unless = r.strings(v, "unless", vf + ".unless", false);
+        for (const auto* list : {&variant.when, &variant.unless})
+          for (const auto& cond : *list)
+            if (auto why = condition_problem(c, cond); !why.empty()) r.fail(vf, why);
+      } else {
+        r.fail(vf, "must be a string or {\"text\", \"when\", \"unless\"}");
+        continue;
+      }
+      check_placeholders(r, variant.text, vf);
+      tpl.variants.push_back(std::move(variant));
+    }
+    // The last variant is the fallback when details are unknown: it must need none, and hold always.
+    if (!tpl.variants.empty() && (tpl.variants.back().text.find('{') != std::string::npos ||
+                                  !tpl.variants.back().when.empty() || !tpl.variants.back().unless.empty()))
+      r.fail(f + ".variants", "the last variant must use no placeholder and no condition, so a reply can always be offered");
     c.templates.push_back(std::move(tpl));
   }
 }
@@ -243,6 +268,9 @@ void parse_health(const json& h, JsonReader& r, CoachingConfig& c) {
   w.sentiment_falling = weight(r, h, "sentiment_falling", w.sentiment_falling);
   w.wait_per_minute = weight(r, h, "wait_per_minute", w.wait_per_minute);
   w.wait_max = weight(r, h, "wait_max", w.wait_max);
+  w.message_cap = weight(r, h, "message_cap", w.message_cap);
+  w.gratitude = weight(r, h, "gratitude", w.gratitude);
+  w.resolved = weight(r, h, "resolved", w.resolved);
   w.wait_grace_ms = static_cast<std::int64_t>(r.number(h, "wait_grace_ms", "health.wait_grace_ms", 0, 864e5).value_or(
       static_cast<double>(w.wait_grace_ms)));
 }
@@ -252,6 +280,19 @@ void parse_health(const json& h, JsonReader& r, CoachingConfig& c) {
 const PlaybookStep* CoachingConfig::find_step(std::string_view step) const {
   auto it = std::find_if(steps.begin(), steps.end(), [&](const PlaybookStep& s) { return s.step == step; });
   return it == steps.end() ? nullptr : &*it;
+}
+
+std::string condition_problem(const CoachingConfig& c, std::string_view cond) {
+  const auto colon = cond.find(':');
+  const auto kind = cond.substr(0, colon == std::string_view::npos ? 0 : colon);
+  const auto what = colon == std::string_view::npos ? std::string_view() : cond.substr(colon + 1);
+  const std::string quoted = "\"" + std::string(cond) + "\"";
+  if (kind == "agent") return is_act_of(Role::agent, what) ? "" : quoted + ": \"" + std::string(what) + "\" is not an agent act";
+  if (kind == "customer" || kind == "last")
+    return is_act_of(Role::customer, what) ? "" : quoted + ": \"" + std::string(what) + "\" is not a customer act";
+  if (kind == "done" || kind == "spoiled" || kind == "refused")
+    return c.find_step(what) ? "" : quoted + ": \"" + std::string(what) + "\" is not a playbook step";
+  return quoted + " is not a condition; use agent:<act>, customer:<act>, last:<act>, done:<step>, spoiled:<step> or refused:<step>";
 }
 
 bool is_known_placeholder(std::string_view name) {
@@ -265,6 +306,8 @@ CoachingConfig parse_coaching_config(const json& pack, std::vector<Problem>& pro
   parse_tone(section(pack, "tone", r), r, c);
   parse_flags(section(pack, "flags", r), r, c);
   parse_templates(pack, r, c);
+  c.frames = parse_frames(pack, r);
+  c.details = parse_details_config(pack, r);
   parse_sentiment(section(pack, "sentiment", r), r, c);
   parse_health(section(pack, "health", r), r, c);
   for (const auto& step : c.steps) {

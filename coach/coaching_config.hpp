@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "details_config.hpp"
+#include "frames.hpp"
 #include "problem.hpp"
 
 namespace tact::coach {
@@ -43,7 +45,8 @@ struct Deadline {
 struct FlagText {
   std::string why;
   std::string try_instead;
-  std::string label;  // how health reasons name it ("ALL CAPS"); the key when empty
+  std::string label;   // how health reasons name it ("ALL CAPS"); the key when empty
+  std::string reason;  // the health reason in plain words, "You blamed the customer"; from label when empty
 };
 
 // A check of a message's shape rather than its phrasing. kind "shouting": at least min_letters
@@ -64,10 +67,20 @@ struct ToneConfig {
   std::vector<ToneCheck> checks;
 };
 
+// A variant is offered only while every `when` condition holds and no `unless` one does.
+// Conditions on the conversation's open round: "agent:<act>" (an agent message had the act),
+// "customer:<act>", "last:<act>" (the customer's last message), "done:<step>", "spoiled:<step>",
+// "refused:<step>" (the customer complained again after the step was done).
+struct TemplateVariant {
+  std::string text;  // {name} {order} {product} {problem}
+  std::vector<std::string> when;
+  std::vector<std::string> unless;
+};
+
 struct ReplyTemplate {
   std::string step;
-  std::vector<std::string> when;      // customer acts of the last message that make it more fitting
-  std::vector<std::string> variants;  // most detailed first; {name} {order} {product} {problem}
+  std::vector<std::string> when;           // customer acts of the last message that make it more fitting
+  std::vector<TemplateVariant> variants;   // most detailed first; the last one has no placeholder or condition
 };
 
 struct SentimentConfig {
@@ -76,6 +89,9 @@ struct SentimentConfig {
   std::map<std::string, double, std::less<>> intensifiers;  // multiply the next scored word
 };
 
+// How the health score is made (docs/health.md): 100, less a penalty for each cause below, plus
+// the positive signals, clamped to 0..100. The penalties of one agent message together take at
+// most message_cap points.
 struct HealthConfig {
   int bad_act = 15;             // each flagged act (blame, excuse, ... in the default pack)
   int tone = 8;                 // each tone check's flag (ALL CAPS, curt)
@@ -86,18 +102,25 @@ struct HealthConfig {
   std::int64_t wait_grace_ms = 60000;
   int wait_per_minute = 5;      // after the grace period
   int wait_max = 30;
+  int message_cap = 20;         // at most this many points off for one agent message
+  int gratitude = 10;           // the customer thanked the agent (once a round)
+  int resolved = 15;            // the customer confirmed the problem is solved (once a round)
 };
 
 struct CoachingConfig {
   std::vector<PlaybookStep> steps;
   std::vector<std::string> opens_round;  // customer acts that open a complaint round
-  std::string settled_by;                // once this step is done, the next complaint opens a new round
+  // Once this step is done and the customer thanked or confirmed it solved, the next complaint
+  // opens a new round; a complaint before that continues the round (the step is "refused").
+  std::string settled_by;
   std::vector<OrderRule> order;
   std::vector<Deadline> deadlines;
   std::map<std::string, FlagText, std::less<>> flags;  // by agent act, and by tone check flag
   std::vector<std::string> flagged_acts;                // agent acts with a flags entry, in the vocabulary's order
   ToneConfig tone;
   std::vector<ReplyTemplate> templates;
+  std::vector<Frame> frames;  // how a complaint is restated for {problem}
+  DetailsConfig details;      // where names and order numbers may come from
   SentimentConfig sentiment;
   HealthConfig health;
 
@@ -106,6 +129,10 @@ struct CoachingConfig {
 
 // Reads the pack's "playbook", "flags", "tone", "templates", "sentiment" and "health" sections.
 CoachingConfig parse_coaching_config(const nlohmann::json& pack, std::vector<Problem>& problems);
+
+// Whether a template condition is well formed: its kind and its act or step exist. "" when it is,
+// else why not.
+std::string condition_problem(const CoachingConfig& config, std::string_view condition);
 
 // The placeholders a template may use.
 bool is_known_placeholder(std::string_view name);

@@ -4,6 +4,7 @@
 // snapshot() never do. The rule set is passed to each call, so a conversation keeps its state
 // when the live rule set is swapped.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,12 +26,22 @@ struct StepState {
   std::string why;         // what to do, or what spoiled it
 };
 
-// Details taken from the customer's messages, to fill reply templates. Empty when unknown.
+// Where a detail came from.
+struct DetailSource {
+  std::string from;               // "token" (the customer token's name claim) or "customer" (their message)
+  std::string message_id;         // the customer's message, when from one
+  std::optional<ByteRange> span;  // the bytes of that message it was read from
+};
+
+// Details taken from the token and the customer's messages, to fill reply templates. Empty when
+// unknown.
 struct Details {
   std::string name;     // "Dana"
   std::string order;    // "#4411"
   std::string product;  // "iPhone"
-  std::string problem;  // "your order is late"
+  std::string problem;  // "your order hasn't arrived": a complaint frame's rewrite (frames.hpp)
+  std::map<std::string, DetailSource, std::less<>> sources;  // by kind: "name", "order", "product", "problem"
+  std::vector<std::string> withheld;  // kinds the agent asked the customer not to post publicly: never repeated
 };
 
 struct Flag {
@@ -41,8 +52,8 @@ struct Flag {
 };
 
 struct HealthReason {
-  int delta = 0;     // points taken off (negative) from 100
-  std::string text;  // "no apology after complaint at 10:02"
+  int delta = 0;     // points taken off (negative) from 100, or added back (positive)
+  std::string text;  // "You blamed the customer at 10:02: 'you should have checked…'"
   friend bool operator==(const HealthReason&, const HealthReason&) = default;
 };
 
@@ -62,6 +73,7 @@ struct Event {
   std::string text;
   std::int64_t at_ms = 0;
   std::string message_id;  // as the caller numbers messages
+  std::string customer_name;  // the name the host platform knows (the customer token's `name`); "" if none
 };
 
 // What one message did.
@@ -75,7 +87,7 @@ struct Snapshot {
   std::vector<StepState> checklist;  // empty while no complaint is open
   int round = 0;                     // complaints opened so far
   Details details;
-  std::vector<double> sentiment;     // the customer's messages, oldest first (last ten)
+  std::vector<double> sentiment;     // the customer's sentiment-bearing messages, oldest first (last ten)
   std::string trend;                 // "rising", "falling", "steady" or "" with too few messages
   bool escalated = false;            // in the open round
   std::int64_t waiting_ms = 0;       // since the oldest customer message the agent has not answered
@@ -86,8 +98,10 @@ struct Snapshot {
 class Conversation {
  public:
   MessageResult apply(const RuleSet& rules, const Event& event);
-  // Flags for what the agent is typing; the state is unchanged.
-  std::vector<Flag> check_draft(const RuleSet& rules, std::string_view text) const;
+  // Flags for what the agent is typing: every flag the same text would get if sent now (the
+  // first-reply deadline only when now_ms is given); the state is unchanged.
+  std::vector<Flag> check_draft(const RuleSet& rules, std::string_view text,
+                                std::optional<std::int64_t> now_ms = std::nullopt) const;
   Snapshot snapshot(const RuleSet& rules, std::int64_t now_ms) const;
 
   std::size_t message_count() const { return messages_; }
@@ -100,25 +114,42 @@ class Conversation {
     StepStatus status = StepStatus::missing;
     std::string message_id;
     std::string spoiled_by;  // the act that spoiled it
+    std::string spoiled_how;  // "at 10:03: 'sorry, but…'"
   };
   struct Penalty {
-    int delta;
+    int delta;  // negative: points off; positive: points back
     std::string text;
   };
+  // What an agent message does, judged against the state before it.
+  struct AgentJudgement {
+    std::vector<Flag> flags;
+    std::vector<std::string> done_now;  // steps this message does
+    std::vector<Penalty> penalties;     // capped together at the pack's message_cap
+  };
   void open_round(const RuleSet& rules, const Event& e);
-  void apply_customer(const RuleSet& rules, const Event& e, std::string_view normalized, MessageResult& out);
+  void apply_customer(const RuleSet& rules, const Event& e, const NormalizedText& normalized, MessageResult& out);
   void apply_agent(const RuleSet& rules, const Event& e, std::string_view normalized, MessageResult& out);
+  AgentJudgement judge_agent(const RuleSet& rules, const Event& e, const Annotation& a, std::string_view normalized,
+                             bool with_time) const;
+  std::vector<std::string> facts() const;
+  Step* find_step(std::string_view name);
+  void note(std::vector<std::string>& acts_seen, const std::vector<std::string>& acts);
 
   std::size_t messages_ = 0;
   int round_ = 0;
   std::int64_t round_opened_at_ = 0;
   int agent_turns_in_round_ = 0;
   bool escalated_ = false;
+  bool thanked_ = false;   // in the open round
+  bool resolved_ = false;  // in the open round: the customer confirmed, or thanked after the settling step
+  std::string problem_key_;  // the open round's restated complaint (frame and words), "" when none
+  std::vector<std::string> round_agent_acts_, round_customer_acts_, refused_;
   std::vector<Step> steps_;
-  std::vector<Penalty> penalties_;  // in the open round, in order
+  std::vector<Penalty> penalties_;  // in order, the last kMaxPenalties
   std::optional<std::int64_t> unanswered_since_;
   std::vector<std::string> last_customer_acts_;
   std::vector<double> sentiment_;
+  std::string last_sentiment_quote_;  // of the last sentiment-bearing message, "at 10:02: '…'"
   Details details_;
 };
 

@@ -1,8 +1,6 @@
 #include "details.hpp"
 
 #include <algorithm>
-#include <array>
-#include <map>
 
 #include <re2/re2.h>
 
@@ -11,32 +9,11 @@
 namespace tact::coach {
 namespace {
 
-constexpr const char* kCustomerName = R"((?i:my name is|this is|it's|regards,?|thanks,?|cheers,?|^-|\s-) ([A-Z][a-z]{1,15})\s*[.!]?\s*$|(?i:my name is) ([A-Z][a-z]{1,15}))";
-constexpr const char* kAgentGreeting = R"(^(?i:hi|hey|hello|dear|thanks|thank you)[,]? ([A-Z][a-z]{1,15})\b)";
-constexpr const char* kHashNumber = R"(#\s?([A-Za-z0-9-]*[0-9][A-Za-z0-9-]*))";
-constexpr const char* kNamedNumber = R"((?i:order|ticket|case|booking|reference|ref|confirmation|tracking)(?: (?i:number|no\.?|num|id|#))?[:\s]+([A-Za-z0-9-]*[0-9][A-Za-z0-9-]{2,}))";
 constexpr const char* kProduct = R"((?i:my|the|your|our) (?i:new )?((?i:iphone|ipad|macbook|mac|airpods|apple watch|ps4|ps5|playstation|xbox|switch|laptop|phone|tv|router|modem|card|subscription|membership|app|game|flight|booking|payment|channel|email|account|computer|printer|camera|headphones))\b)";
 
-// Compiled once (thread-safe static initialization), immutable, safe to use concurrently.
-struct Patterns {
-  RE2 customer_name{kCustomerName};
-  RE2 agent_greeting{kAgentGreeting};
-  RE2 hash_number{kHashNumber};
-  RE2 named_number{kNamedNumber};
-  RE2 product{kProduct};
-};
-const Patterns& patterns() {
-  static const Patterns p;
-  return p;
-}
-
-constexpr std::array<std::string_view, 12> not_names{"There", "Team", "All", "Everyone", "Again", "Very",
-                                                     "Guys", "Folks", "Sir", "Madam", "Support", "Help"};
-
-bool plausible_name(const std::string& n) {
-  for (auto w : not_names)
-    if (n == w) return false;
-  return !n.empty();
+const RE2& product_pattern() {
+  static const RE2 re{kProduct};
+  return re;
 }
 
 std::string lower(std::string_view s) {
@@ -46,83 +23,101 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// One word from the customer's point of view to the agent's.
-std::string swap_person(const std::string& word, const std::string& previous) {
-  static const std::map<std::string, std::string, std::less<>> swaps{
-      {"i", "you"},        {"i'm", "you're"}, {"im", "you're"},   {"i've", "you've"}, {"ive", "you've"},
-      {"i'd", "you'd"},    {"i'll", "you'll"}, {"my", "your"},    {"me", "you"},      {"mine", "yours"},
-      {"myself", "yourself"}, {"am", "are"},  {"your", "our"},    {"yours", "ours"},  {"you", "we"},
-      {"you're", "we're"}, {"you've", "we've"}, {"u", "we"},      {"ur", "our"}};
-  const auto l = lower(word);
-  if (l == "was" && previous == "i") return "were";
-  if (auto it = swaps.find(l); it != swaps.end()) return it->second;
+// The first word of the token's name when it reads as a first name: "dana lee" -> "Dana".
+std::string token_first_name(std::string_view full) {
+  std::string word(full.substr(0, full.find(' ')));
+  if (word.size() < 2 || word.size() > 20) return "";
+  for (char c : word)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '\'')) return "";
+  if (word[0] >= 'a' && word[0] <= 'z') word[0] = static_cast<char>(word[0] - 'a' + 'A');
   return word;
 }
 
-bool is_clause_break(char c) { return c == '.' || c == '!' || c == '?' || c == ';' || c == ',' || c == '\n'; }
+// Group 1 of the first pattern that matches, with its byte range in `text`.
+std::optional<std::pair<std::string, ByteRange>> first_group(const std::vector<std::shared_ptr<const RE2>>& patterns,
+                                                            std::string_view text,
+                                                            const std::vector<std::string>& refused = {}) {
+  for (const auto& re : patterns) {
+    re2::StringPiece input(text.data(), text.size()), m[2];
+    std::size_t pos = 0;
+    while (pos <= text.size() && re->Match(input, pos, text.size(), RE2::UNANCHORED, m, 2)) {
+      if (!m[1].empty() && std::find(refused.begin(), refused.end(), std::string(m[1].data(), m[1].size())) == refused.end()) {
+        const auto b = static_cast<std::uint32_t>(m[1].data() - text.data());
+        return std::make_pair(std::string(m[1].data(), m[1].size()), ByteRange{b, b + static_cast<std::uint32_t>(m[1].size())});
+      }
+      const auto next = static_cast<std::size_t>(m[0].data() - text.data()) + std::max<std::size_t>(1, m[0].size());
+      if (next <= pos) break;
+      pos = next;
+    }
+  }
+  return std::nullopt;
+}
+
+ByteRange original_range(const NormalizedText& t, ByteRange r) {
+  return t.origin.empty() || r.begin >= r.end ? r : t.to_original(r.begin, r.end);
+}
 
 }  // namespace
 
-std::string problem_phrase(std::string_view original, std::size_t begin, std::size_t end) {
-  std::size_t b = begin, e = end;
-  while (b > 0 && !is_clause_break(original[b - 1])) --b;
-  while (e < original.size() && !is_clause_break(original[e])) ++e;
-  // Stop at a conjunction after the complaint: "...hasn't arrived and I'm annoyed" keeps the first half.
-  const auto tail = original.substr(end, e - end);
-  std::size_t cut = tail.size();
-  for (std::string_view conj : {" and ", " but ", " so ", " because ", " which ", " & "})
-    cut = std::min(cut, tail.find(conj));
-  e = end + cut;
-  const auto clause = normalize(original.substr(b, e - b)).text;
-  std::string out, previous;
-  std::size_t words = 0, i = 0;
-  while (i < clause.size() && words < 12) {
-    const auto sp = clause.find(' ', i);
-    const auto word = clause.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
-    i = sp == std::string::npos ? clause.size() : sp + 1;
-    if (word == kUrlMarker) continue;
-    if (!out.empty()) out += ' ';
-    out += swap_person(word, previous);
-    previous = lower(word);
-    ++words;
+CustomerDetails customer_details(const DetailsConfig& config, std::string_view text) {
+  CustomerDetails out;
+  if (auto n = first_group(config.name, text, config.not_names)) {
+    out.name = n->first;
+    out.name_span = n->second;
   }
-  while (!out.empty() && (out.back() == ':' || out.back() == '-' || out.back() == ' ')) out.pop_back();
-  if (words < 2) return "";
-  // Questions and requests ("why does…", "please help…") do not read as a statement of the problem.
-  static constexpr std::string_view openers[] = {"please", "pls", "plz", "can", "could", "would", "will", "why", "how",
-                                                 "what", "when", "where", "who", "is", "are", "do", "does", "did",
-                                                 "help", "hi", "hello", "hey", "so", "and", "but"};
-  const auto first = lower(out.substr(0, out.find(' ')));
-  for (auto o : openers)
-    if (first == o) return "";
-  if (out[0] >= 'A' && out[0] <= 'Z' && out.rfind("I ", 0) != 0) out[0] = static_cast<char>(out[0] - 'A' + 'a');
+  if (auto o = first_group(config.order, text)) {
+    out.order.clear();
+    for (char c : o->first)
+      if (c != ' ') out.order += c;
+    out.order_span = o->second;
+  }
   return out;
 }
 
-void extract_details(Role role, std::string_view original, std::string_view text, const Annotation& annotation,
-                     Details& d) {
-  std::string a, b;
-  if (role == Role::agent) {
-    if (d.name.empty() && RE2::PartialMatch(text, patterns().agent_greeting, &a) && plausible_name(a)) d.name = a;
-    return;
-  }
-  if (d.name.empty() && RE2::PartialMatch(text, patterns().customer_name, &a, &b)) {
-    const auto& n = a.empty() ? b : a;
-    if (plausible_name(n)) d.name = n;
-  }
-  if (d.order.empty()) {
-    if (RE2::PartialMatch(text, patterns().hash_number, &a)) d.order = "#" + a;
-    else if (RE2::PartialMatch(text, patterns().named_number, &a)) d.order = a;
-  }
-  if (d.product.empty() && RE2::PartialMatch(text, patterns().product, &a)) d.product = lower(a);
-  // The round's first statement of the problem names it; later complaints only fill a gap.
-  for (const auto& s : annotation.spans) {
-    if (s.act != "complaint" || !d.problem.empty()) continue;
-    if (auto p = problem_phrase(original, s.begin, s.end); !p.empty()) {
-      d.problem = std::move(p);
-      break;
+std::optional<Restatement> extract_details(const CoachingConfig& c, const Event& e, const NormalizedText& text,
+                                           const Annotation& annotation, Details& d) {
+  if (d.name.empty() && !e.customer_name.empty()) {
+    if (auto n = token_first_name(e.customer_name); !n.empty()) {
+      d.name = n;
+      d.sources["name"] = {"token", "", std::nullopt};
     }
   }
+  if (e.role == Role::agent) {
+    // The agent's words never give a detail; they may ask that one is not repeated in public.
+    for (const auto& w : c.details.withhold)
+      if (RE2::PartialMatch(text.text, *w.re))
+        for (const auto& k : w.details)
+          if (std::find(d.withheld.begin(), d.withheld.end(), k) == d.withheld.end()) d.withheld.push_back(k);
+    return std::nullopt;
+  }
+  auto found = customer_details(c.details, text.text);
+  // "- Dropbox" after "@DropboxSupport" signs with the company's name, not the customer's.
+  for (std::size_t at = e.text.find('@'); at != std::string::npos && !found.name.empty(); at = e.text.find('@', at + 1)) {
+    const auto end = e.text.find_first_of(" \n\t,.:;!?", at);
+    if (lower(e.text.substr(at, end == std::string::npos ? std::string::npos : end - at)).find(lower(found.name)) != std::string::npos)
+      found.name.clear();
+  }
+  if (d.name.empty() && !found.name.empty()) {
+    d.name = found.name;
+    d.sources["name"] = {"customer", e.message_id, original_range(text, *found.name_span)};
+  }
+  if (d.order.empty() && !found.order.empty()) {
+    d.order = found.order;
+    d.sources["order"] = {"customer", e.message_id, original_range(text, *found.order_span)};
+  }
+  std::string product;
+  if (re2::StringPiece m[2]; d.product.empty() && product_pattern().Match(text.text, 0, text.text.size(), RE2::UNANCHORED, m, 2)) {
+    d.product = lower(std::string_view(m[1].data(), m[1].size()));
+    const auto b = static_cast<std::uint32_t>(m[1].data() - text.text.data());
+    d.sources["product"] = {"customer", e.message_id, original_range(text, {b, b + static_cast<std::uint32_t>(m[1].size())})};
+  }
+  auto restated = restate_complaint(c.frames, text, annotation, c.opens_round);
+  // The round's first restated complaint names the problem; later ones only fill a gap.
+  if (restated && d.problem.empty()) {
+    d.problem = restated->phrase;
+    d.sources["problem"] = {"customer", e.message_id, restated->span};
+  }
+  return restated;
 }
 
 }  // namespace tact::coach

@@ -1,22 +1,29 @@
 #pragma once
-// Details that personalize replies, taken from the text of messages.
+// Details that personalize replies, each with where it came from (Details::sources). Names come
+// from the token's `name` claim (Event::customer_name) or the customer's own words, never from
+// the agent's text; order numbers only from an order context of the pack's `details` section;
+// the problem only from a complaint frame (frames.hpp), never as free customer text.
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "annotator.hpp"
 #include "conversation.hpp"
+#include "frames.hpp"
 
 namespace tact::coach {
 
-// Fills what `details` does not know yet from one message. Customer messages give the order
-// number, the product and the problem (from the span of the complaint, when it reads as a
-// statement); the name comes from a customer's "my name is Dana" or signature, or from an agent's
-// "Hi Dana". Nothing known is overwritten: the conversation clears the problem for a new round.
-void extract_details(Role role, std::string_view original, std::string_view normalized, const Annotation& annotation,
-                     Details& details);
+// What a customer message gives by the pack's name and order patterns (for the pack's examples).
+struct CustomerDetails {
+  std::string name, order;
+  std::optional<ByteRange> name_span, order_span;  // in the text given
+};
+CustomerDetails customer_details(const DetailsConfig& config, std::string_view text);
 
-// The complaint clause around [begin, end), turned to the agent's point of view:
-// "my order still hasn't arrived" -> "your order still hasn't arrived".
-std::string problem_phrase(std::string_view original, std::size_t begin, std::size_t end);
+// Fills what `details` does not know yet from one event; records agent requests not to repeat a
+// detail. Nothing known is overwritten (the conversation clears the problem for a new round).
+// Returns the restated complaint of a customer message, if a frame recognised one.
+std::optional<Restatement> extract_details(const CoachingConfig& config, const Event& event, const NormalizedText& text,
+                                           const Annotation& annotation, Details& details);
 
 }  // namespace tact::coach

@@ -53,6 +53,17 @@ void write_json(JsonWriter& w, const Details& d) {
   if (!d.order.empty()) w.key("order").value(d.order);
   if (!d.product.empty()) w.key("product").value(d.product);
   if (!d.problem.empty()) w.key("problem").value(d.problem);
+  if (!d.sources.empty()) {
+    w.key("sources").begin_object();
+    for (const auto& [kind, src] : d.sources) {
+      w.key(kind).begin_object().key("from").value(src.from);
+      if (!src.message_id.empty()) w.key("message_id").value(src.message_id);
+      if (src.span) w.key("begin").value(src.span->begin).key("end").value(src.span->end);
+      w.end_object();
+    }
+    w.end_object();
+  }
+  if (!d.withheld.empty()) write_field(w, "withheld", d.withheld);
   w.end_object();
 }
 

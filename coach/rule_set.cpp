@@ -1,4 +1,5 @@
 #include "rule_set.hpp"
+#include "template_check.hpp"
 
 #include "re2_options.hpp"
 
@@ -160,6 +161,11 @@ CompileResult compile(const nlohmann::json& pack_json, const CompileLimits& limi
         return result;
       }
     }
+  // A suggestion that would not count for its step is refused like a rule that fails its examples.
+  if (auto problems = check_templates(*set); !problems.empty()) {
+    result.problems = std::move(problems);
+    return result;
+  }
   result.rules = std::move(set);
   return result;
 }

@@ -55,6 +55,11 @@ double score_sentiment(const SentimentConfig& c, std::string_view text) {
   return sum / std::sqrt(sum * sum + 15.0);  // squashes into (-1, 1), as VADER does
 }
 
+bool bears_sentiment(const SentimentConfig& c, std::string_view text) {
+  const auto words = words_of(text);
+  return std::any_of(words.begin(), words.end(), [&](const std::string& w) { return c.words.count(w) > 0; });
+}
+
 std::string_view sentiment_trend(const std::vector<double>& h) {
   if (h.size() < 2) return "";
   const std::size_t n = std::min<std::size_t>(3, h.size() - 1);

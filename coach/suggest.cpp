@@ -13,8 +13,9 @@ const std::string* detail(const Details& d, std::string_view name) {
   return nullptr;
 }
 
-// The variant filled, or "" when one of its details is unknown.
-std::string fill(const std::string& variant, const Details& d) {
+}  // namespace
+
+std::string fill_variant(const std::string& variant, const Details& d) {
   std::string out;
   std::size_t pos = 0;
   while (true) {
@@ -33,6 +34,8 @@ std::string fill(const std::string& variant, const Details& d) {
   return out;
 }
 
+namespace {
+
 bool fits(const ReplyTemplate& t, const std::vector<std::string>& acts) {
   return std::any_of(t.when.begin(), t.when.end(),
                      [&](const std::string& w) { return std::find(acts.begin(), acts.end(), w) != acts.end(); });
@@ -40,14 +43,24 @@ bool fits(const ReplyTemplate& t, const std::vector<std::string>& acts) {
 
 }  // namespace
 
-std::string fill_template(const ReplyTemplate& tpl, const Details& details) {
-  for (const auto& v : tpl.variants)
-    if (auto text = fill(v, details); !text.empty()) return text;
+std::string fill_template(const ReplyTemplate& tpl, const Details& all, const std::vector<std::string>& facts) {
+  const auto holds = [&](const std::string& cond) { return std::find(facts.begin(), facts.end(), cond) != facts.end(); };
+  // A detail the agent asked the customer not to post publicly is not repeated either.
+  Details details = all;
+  for (const auto& k : all.withheld)
+    if (k == "name") details.name.clear();
+    else if (k == "order") details.order.clear();
+    else if (k == "product") details.product.clear();
+  for (const auto& v : tpl.variants) {
+    if (!std::all_of(v.when.begin(), v.when.end(), holds) || std::any_of(v.unless.begin(), v.unless.end(), holds)) continue;
+    if (auto text = fill_variant(v.text, details); !text.empty()) return text;
+  }
   return "";
 }
 
 std::vector<Suggestion> suggest(const CoachingConfig& config, const std::vector<OpenStep>& open_steps,
-                                const std::vector<std::string>& last_customer_acts, const Details& details) {
+                                const std::vector<std::string>& last_customer_acts, const Details& details,
+                                const std::vector<std::string>& facts) {
   struct Ranked {
     int score;
     std::size_t order;
@@ -65,7 +78,7 @@ std::vector<Suggestion> suggest(const CoachingConfig& config, const std::vector<
     }
     if (!best) continue;
     const int score = 100 - 10 * static_cast<int>(i) + (fits(*best, last_customer_acts) ? 30 : 0) + (open.spoiled ? 15 : 0);
-    ranked.push_back({score, i, {open.step, fill_template(*best, details)}});
+    ranked.push_back({score, i, {open.step, fill_template(*best, details, facts)}});
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
   std::vector<Suggestion> out;

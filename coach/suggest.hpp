@@ -13,11 +13,17 @@ struct OpenStep {
   bool spoiled = false;
 };
 
+// `facts` are the conditions that hold in the open round ("agent:negative_tone", "done:solution",
+// ...; see TemplateVariant).
 std::vector<Suggestion> suggest(const CoachingConfig& config, const std::vector<OpenStep>& open_steps,
-                                const std::vector<std::string>& last_customer_acts, const Details& details);
+                                const std::vector<std::string>& last_customer_acts, const Details& details,
+                                const std::vector<std::string>& facts = {});
 
-// The first variant whose placeholders are all known, filled; the pack guarantees the last
-// variant needs none.
-std::string fill_template(const ReplyTemplate& tpl, const Details& details);
+// One variant filled, or "" when one of its details is unknown.
+std::string fill_variant(const std::string& variant, const Details& details);
+
+// The first variant whose conditions hold and whose placeholders are all known, filled, leaving
+// out details the agent withheld; the pack guarantees the last variant needs nothing.
+std::string fill_template(const ReplyTemplate& tpl, const Details& details, const std::vector<std::string>& facts = {});
 
 }  // namespace tact::coach

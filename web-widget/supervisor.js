@@ -2,7 +2,7 @@
 // transcript of the one opened; whispers to its agent. Token: ?token=JWT (supervisor or admin).
 import { TactSocket, formatDuration, kindLabel, renderHighlighted, seqOf, tokenClaims } from './lib/client.js';
 import { isExpired, showSession } from './lib/session.js';
-import { DEFAULTS, alertsOf as alertsFor, passes, plainReason, sortCards } from './lib/board.js';
+import { DEFAULTS, alertsOf as alertsFor, passes, deltaText, plainReason, sortCards } from './lib/board.js';
 import { boardControls } from './lib/board-controls.js';
 import { sparkline } from './lib/sparkline.js';
 
@@ -246,7 +246,7 @@ function card(c) {
   const biggest = [...(c.reasons ?? [])].sort((a, b) => Math.abs(b.delta ?? 0) - Math.abs(a.delta ?? 0));
   for (const r of biggest.slice(0, 3)) {
     const li2 = h('li');
-    li2.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), plainReason(r.text));
+    li2.append(h('span', 'delta', deltaText(r.delta)), plainReason(r.text));
     reasons.append(li2);
   }
   if (reasons.childElementCount) b.append(reasons);
@@ -325,7 +325,7 @@ function renderDetail() {
   reasons.textContent = '';
   for (const r of c.reasons ?? []) {
     const li = h('li');
-    li.append(h('span', 'delta', `−${Math.abs(r.delta ?? 0)}`), plainReason(r.text));
+    li.append(h('span', 'delta', deltaText(r.delta)), plainReason(r.text));
     reasons.append(li);
   }
   $('whisper-form').hidden = !c.open;

@@ -1,5 +1,6 @@
-// tact replay FILE [--json] [--rules FILE]: plays recorded conversations through the coach and
-// prints what a team lead would want to know about them.
+// tact replay FILE [--json] [--rules FILE] [--suggestions [--seed N]]: plays recorded conversations
+// through the coach and prints what a team lead would want to know about them, or (--suggestions)
+// what the agent was offered (suggestions_report.hpp).
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "conversation_file.hpp"
 #include "json_io.hpp"
 #include "pack_loader.hpp"
+#include "suggestions_report.hpp"
 
 namespace tact::cli {
 namespace {
@@ -90,16 +92,22 @@ void print_report(const Aggregate& a, const std::vector<const Outcome*>& worst, 
 
 int replay_command(const Args& args) {
   std::string file, rules_path;
-  bool as_json = false;
+  bool as_json = false, suggestions = false;
+  unsigned seed = 18;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--rules" && i + 1 < args.size()) rules_path = args[++i];
     else if (args[i] == "--json") as_json = true;
+    else if (args[i] == "--suggestions") suggestions = true;
+    else if (args[i] == "--seed" && i + 1 < args.size() && args[i + 1].find_first_not_of("0123456789") == std::string::npos &&
+             !args[i + 1].empty() && args[i + 1].size() < 10)
+      seed = static_cast<unsigned>(std::stoul(args[++i]));
     else if (file.empty() && args[i].rfind("--", 0) != 0) file = args[i];
     else file.clear(), i = args.size();
   }
   if (file.empty()) {
-    std::cerr << "usage: tact replay FILE [--json] [--rules FILE]\n"
-                 "FILE: conversations as in ../shared/data/twitter-customer-care/*.json\n";
+    std::cerr << "usage: tact replay FILE [--json] [--rules FILE] [--suggestions [--seed N]]\n"
+                 "FILE: conversations as in ../shared/data/twitter-customer-care/*.json\n"
+                 "--suggestions: what the agent was offered, and 50 suggestions sampled with seed N (default 18)\n";
     return 2;
   }
   auto rules = load_rules(rules_path, std::cerr);
@@ -115,6 +123,10 @@ int replay_command(const Args& args) {
   if (!recorded.error.empty()) {
     std::cerr << "tact replay: " << file << ": " << recorded.error << "\n";
     return 2;
+  }
+  if (suggestions) {
+    print_suggestions_report(*rules, recorded.conversations, seed, 50, std::cout);
+    return std::cout ? 0 : 1;
   }
   const bool show_progress = isatty(STDERR_FILENO);
   Aggregate agg;

@@ -32,6 +32,10 @@ int test(const coach::RuleSet& rules, const std::string& name) {
   std::cout << name << ": " << rules.rules().size() << " rules, " << results.size() << " examples; "
             << rules.redactor().entries().size() << " redaction entries, " << redact.size() << " redaction examples\n"
             << (results.size() - failed) << " passed, " << failed << " failed\n";
+  // Loading the pack already refused any template variant that would not count for its step.
+  std::size_t variants = 0;
+  for (const auto& t : rules.coaching().templates) variants += t.variants.size();
+  std::cout << variants << " template variants, each annotated as its own step when sent\n";
   return failed ? 1 : 0;
 }
 

@@ -21,7 +21,7 @@ void replay_stored(Store& store, LiveConversation& live, const coach::RuleSet& r
   live.seq = 0;
   live.recent_sent.clear();
   for (const auto& m : store.messages(live.id)) {
-    if (auto role = coach::parse_role(m.role)) live.coach.apply(rules, coach::Event{*role, m.text, m.at, m.id});
+    if (auto role = coach::parse_role(m.role)) live.coach.apply(rules, coach::Event{*role, m.text, m.at, m.id, live.customer_name});
     live.seq = m.seq;
     live.remember_sent({m.author, m.client_id, m.id, m.seq, true});
   }
@@ -159,7 +159,7 @@ Relay::Applied Relay::apply(const ConversationView& view, const Identity& author
   out.seq = ++live.seq;
   out.id = live.id + "-" + std::to_string(out.seq);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto result = live.coach.apply(*rules.set, coach::Event{role, text, at, out.id});
+  const auto result = live.coach.apply(*rules.set, coach::Event{role, text, at, out.id, live.customer_name});
   const auto snap = live.coach.snapshot(*rules.set, at);
   metrics_.coach_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   // Written once: the stored copy and the coach event share the text (the event adds "type").
@@ -257,7 +257,7 @@ void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   std::vector<coach::Flag> flags;
   {
     std::lock_guard lock(view->live->mutex);
-    flags = view->live->coach.check_draft(*rules.set, f.text);
+    flags = view->live->coach.check_draft(*rules.set, f.text, now_());
   }
   peer->send(make_frame(draft_check_event(f.conversation, flags)));
 }

@@ -36,7 +36,7 @@ std::shared_ptr<LiveConversation> Relay::rebuild(const ConversationRecord& c, co
       error = "message " + m.id + " has an unknown role \"" + m.role + "\"";
       return nullptr;
     }
-    live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id});
+    live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id, live->customer_name});
     live->seq = m.seq;
     live->remember_sent({m.author, m.client_id, m.id, m.seq, true});  // for a client's resend after the restart
     ++messages;

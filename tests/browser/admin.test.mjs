@@ -64,7 +64,8 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
     await typeDraft(ZEBRA);
     await coach().locator('.draft-box:not([hidden])').waitFor(TIMEOUT);
     await demo.waitForTimeout(800); // the draft check has answered
-    assert.equal(await coach().locator('.draft .flags').count(), 0, 'no flag yet');
+    // The draft gets the playbook's flags (no acknowledgement in the first reply) but no Blame yet.
+    assert.equal(await coach().locator('.draft .flags', { hasText: 'Blame' }).count(), 0, 'no Blame flag yet');
     await demo.click('#agent-pane .composer button');
     await demo.locator('#agent-pane .bubble.mine:not(.pending)', { hasText: ZEBRA }).waitFor(TIMEOUT);
     await coach().locator('.last-box:not([hidden])').waitFor(TIMEOUT);
@@ -139,7 +140,7 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
     await admin.locator('#history li.live[data-version="1"]').waitFor(TIMEOUT);
     await typeDraft(`${ZEBRA} `);
     await demo.waitForTimeout(800);
-    assert.equal(await coach().locator('.draft .flags').count(), 0);
+    assert.equal(await coach().locator('.draft .flags', { hasText: 'Blame' }).count(), 0);
   });
 
   test('no page threw an error', () => {

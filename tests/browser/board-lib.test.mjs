@@ -3,7 +3,7 @@
 // pack-diff.js (draft against live).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULTS, alertsOf, passes, plainReason, sortCards } from '../../web-widget/lib/board.js';
+import { DEFAULTS, alertsOf, passes, deltaText, plainReason, sortCards } from '../../web-widget/lib/board.js';
 import { escapeRe2, phrasesToPattern } from '../../web-widget/lib/phrases.js';
 import { diffPacks } from '../../web-widget/lib/pack-diff.js';
 
@@ -55,6 +55,12 @@ test('the diff names added, removed and changed rules with their lines', () => {
   assert.deepEqual(d.map((x) => [x.id, x.kind]), [['a', 'changed'], ['new', 'added'], ['gone', 'removed'], ['(templates)', 'changed']]);
   assert.deepEqual(d[0].fields, [{ field: 'patterns', added: ['z'], removed: [] }, { field: 'examples: must match', added: [], removed: ['m'] }]);
   assert.deepEqual(diffPacks(live, structuredClone(live)), []);
+});
+
+test('a reason shows points taken off and points given back', () => {
+  assert.equal(deltaText(-8), '−8');
+  assert.equal(deltaText(10), '+10');
+  assert.equal(deltaText(undefined), '−0');
 });
 
 test('reasons name messages by their number, not their id', () => {

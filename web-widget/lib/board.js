@@ -33,6 +33,12 @@ export function passes(c, f, waitingMs) {
   return true;
 }
 
+// A health reason's points: "−8" taken off, "+10" given back (thanks, a confirmed fix).
+export function deltaText(delta) {
+  const d = Number(delta ?? 0);
+  return d > 0 ? `+${d}` : `−${Math.abs(d)}`;
+}
+
 // A health reason in plain words: "blame in message c1-5" -> "blame in message 5".
 export function plainReason(text) {
   return String(text ?? '').replace(/\bmessage [A-Za-z0-9_.:-]+-(\d+)\b/g, 'message $1');
