@@ -129,6 +129,7 @@ void Conversation::open_round(const RuleSet& rules, const Event& e) {
   round_agent_acts_.clear();
   round_customer_acts_.clear();
   refused_.clear();
+  late_steps_.clear();
   details_.problem.clear();  // a new complaint, a new problem; who the customer is stays known
   details_.sources.erase("problem");
   steps_.clear();
@@ -235,19 +236,25 @@ Conversation::AgentJudgement Conversation::judge_agent(const RuleSet& rules, con
     const auto it = std::find_if(steps_.begin(), steps_.end(), [&](const Step& s) { return s.name == step; });
     return it == steps_.end() || it->status == StepStatus::done || has(j.done_now, step);
   };
-  for (const auto& o : c.order) {
-    if (!has(j.done_now, o.then) || done_by_now(o.first)) continue;
-    j.flags.push_back({"order", std::nullopt, o.flag, ""});
-    j.penalties.push_back({-c.health.deadline_missed, (with_time ? "At " + clock_time(e.at_ms) + ": " : std::string()) + o.flag});
-  }
+  // A step that is late costs its points once a round, whether by a deadline or by the order.
+  const auto charged = [&](const std::string& step) { return has(late_steps_, step) || has(j.late, step); };
   for (const auto& d : c.deadlines) {
     if (d.kind != "step" || agent_turns_in_round_ + 1 != d.within_agent_turns || done_by_now(d.step)) continue;
     const auto* def = c.find_step(d.step);
     j.flags.push_back({"deadline", std::nullopt, d.flag, ""});
+    if (charged(d.step)) continue;
+    j.late.push_back(d.step);
     j.penalties.push_back({-c.health.deadline_missed,
                            "Not done in your first " + (d.within_agent_turns == 1 ? std::string("reply") : std::to_string(d.within_agent_turns) + " replies") +
                                " to the complaint at " + clock_time(round_opened_at_) + ": " +
                                lower_first(def ? def->label : d.step)});
+  }
+  for (const auto& o : c.order) {
+    if (!has(j.done_now, o.then) || done_by_now(o.first)) continue;
+    j.flags.push_back({"order", std::nullopt, o.flag, ""});
+    if (charged(o.first)) continue;
+    j.late.push_back(o.first);
+    j.penalties.push_back({-c.health.deadline_missed, (with_time ? "At " + clock_time(e.at_ms) + ": " : std::string()) + o.flag});
   }
   // One message costs at most message_cap points, however many things are wrong with it.
   int budget = c.health.message_cap;
@@ -266,6 +273,7 @@ void Conversation::apply_agent(const RuleSet& rules, const Event& e, std::string
   auto j = judge_agent(rules, e, out.annotation, normalized, true);
   out.flags = std::move(j.flags);
   for (auto& p : j.penalties) penalties_.push_back(std::move(p));
+  for (auto& l : j.late) late_steps_.push_back(std::move(l));
   unanswered_since_.reset();
   if (steps_.empty()) return;
   ++agent_turns_in_round_;
@@ -365,7 +373,7 @@ std::size_t Conversation::memory_bytes() const {
   std::size_t n = sizeof(*this);
   for (const auto& st : steps_) n += sizeof(st) + str(st.name) + str(st.message_id) + str(st.spoiled_by) + str(st.spoiled_how);
   for (const auto& p : penalties_) n += sizeof(p) + str(p.text);
-  for (const auto* list : {&last_customer_acts_, &round_agent_acts_, &round_customer_acts_, &refused_})
+  for (const auto* list : {&last_customer_acts_, &round_agent_acts_, &round_customer_acts_, &refused_, &late_steps_})
     for (const auto& a : *list) n += sizeof(a) + str(a);
   n += sentiment_.capacity() * sizeof(double) + str(last_sentiment_quote_) + str(problem_key_);
   n += str(details_.name) + str(details_.order) + str(details_.product) + str(details_.problem);

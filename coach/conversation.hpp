@@ -125,6 +125,7 @@ class Conversation {
     std::vector<Flag> flags;
     std::vector<std::string> done_now;  // steps this message does
     std::vector<Penalty> penalties;     // capped together at the pack's message_cap
+    std::vector<std::string> late;      // steps charged as late by this message
   };
   void open_round(const RuleSet& rules, const Event& e);
   void apply_customer(const RuleSet& rules, const Event& e, const NormalizedText& normalized, MessageResult& out);
@@ -144,6 +145,7 @@ class Conversation {
   bool resolved_ = false;  // in the open round: the customer confirmed, or thanked after the settling step
   std::string problem_key_;  // the open round's restated complaint (frame and words), "" when none
   std::vector<std::string> round_agent_acts_, round_customer_acts_, refused_;
+  std::vector<std::string> late_steps_;  // steps already charged for being late (deadline or order) this round
   std::vector<Step> steps_;
   std::vector<Penalty> penalties_;  // in order, the last kMaxPenalties
   std::optional<std::int64_t> unanswered_since_;

@@ -315,3 +315,18 @@ TEST_CASE("a draft gets every flag the same text gets when sent", "[unit][draft]
     CHECK_FALSE(b.empty());
   }
 }
+
+TEST_CASE("a late step costs its points once, though both its deadline and the order flag it", "[unit][health]") {
+  coach::Conversation c;
+  c.apply(rules(), {Role::customer, "my order #4411 still hasn't arrived", t0, "1"});
+  c.apply(rules(), {Role::agent, "Could you tell us the email on the account?", t0 + 30 * sec, "2"});
+  const auto r = c.apply(rules(), {Role::agent, "Here's the fix: please try restarting the app.", t0 + 60 * sec, "3"});
+  CHECK(has_flag(r.flags, "order"));  // the agent still sees it
+  const auto s = after(c, t0 + 60 * sec);
+  int late = 0;
+  for (const auto& reason : s.health.reasons)
+    if (reason.text.find("acknowledge the problem") != std::string::npos && reason.text.rfind("Still to do", 0) != 0) ++late;
+  for (const auto& reason : s.health.reasons)
+    if (reason.text.find("Acknowledge the problem before") != std::string::npos) ++late;
+  CHECK(late == 1);
+}
