@@ -1,5 +1,6 @@
 // Client frames: message, draft, close, whisper, subscribe.
 #include "relay/relay.hpp"
+#include "relay/recovery.hpp"
 
 #include <chrono>
 #include <climits>
@@ -14,19 +15,6 @@ namespace tact::gateway {
 using nlohmann::json;
 
 namespace {
-
-// After a failed write: the conversation as the store has it (what a restart would rebuild).
-void replay_stored(Store& store, LiveConversation& live, const coach::RuleSet& rules) {
-  live.coach = coach::Conversation{};
-  live.seq = 0;
-  live.recent_sent.clear();
-  for (const auto& m : store.messages(live.id)) {
-    if (auto role = coach::parse_role(m.role)) live.coach.apply(rules, coach::Event{*role, m.text, m.at, m.id, live.customer_name});
-    live.seq = m.seq;
-    live.remember_sent({m.author, m.client_id, m.id, m.seq, true});
-  }
-  live.needs_rebuild = false;
-}
 
 }  // namespace
 
@@ -148,7 +136,9 @@ Relay::Applied Relay::apply(const ConversationView& view, const Identity& author
   std::lock_guard lock(live.mutex);
   if (!live.open) return {Applied::closed, {}};
   if (live.needs_rebuild && live.pending == 0) {
-    replay_stored(store_, live, *rules.set);
+    // After a failed write: back to the conversation as the store has it (what a restart rebuilds).
+    std::string error;
+    if (!replay_messages(store_, live, *rules.set, error)) log_event("replay_failed", {{"conversation", live.id}, {"error", error}});
     store_.open_conversation({live.id, live.customer, live.customer_name, view.agent, live.channel, at, std::nullopt},
                              [](std::error_code) {});  // INSERT OR IGNORE: in case the first one failed
   }

@@ -5,6 +5,7 @@
 #include "json_io.hpp"
 #include "obs/log.hpp"
 #include "relay/relay.hpp"
+#include "relay/recovery.hpp"
 
 namespace tact::gateway {
 
@@ -30,17 +31,9 @@ void Relay::set_rules(RulesRef rules) {
 std::shared_ptr<LiveConversation> Relay::rebuild(const ConversationRecord& c, const RulesRef& rules, std::size_t& messages,
                                                  std::string& error) {
   auto live = std::make_shared<LiveConversation>(c.id, c.channel, c.customer, c.customer_name);
-  for (const auto& m : store_.messages(c.id)) {
-    auto role = coach::parse_role(m.role);
-    if (!role) {
-      error = "message " + m.id + " has an unknown role \"" + m.role + "\"";
-      return nullptr;
-    }
-    live->coach.apply(*rules.set, coach::Event{*role, m.text, m.at, m.id, live->customer_name});
-    live->seq = m.seq;
-    live->remember_sent({m.author, m.client_id, m.id, m.seq, true});  // for a client's resend after the restart
-    ++messages;
-  }
+  const auto applied = replay_messages(store_, *live, *rules.set, error);
+  if (!applied) return nullptr;
+  messages += *applied;
   live->whispers = static_cast<std::int64_t>(store_.whispers(c.id).size());
   live->last_health = live->coach.snapshot(*rules.set, now_()).health;
   return live;
