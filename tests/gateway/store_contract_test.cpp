@@ -20,7 +20,7 @@ tact::test::PostgresServer& postgres() { return tact::test::shared_postgres(); }
 
 // A place for one store, opened (and opened again) by kind.
 struct Place {
-  explicit Place(const std::string& kind) : kind(kind) {
+  explicit Place(const std::string& store_kind) : kind(store_kind) {
     set_logging(false);
     if (kind == "sqlite") {
       std::string t = (std::filesystem::temp_directory_path() / "tact-contract-XXXXXX").string();
