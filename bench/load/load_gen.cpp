@@ -259,7 +259,7 @@ void paced_phases(const std::string& bin, int conversations, int seconds, double
   const int pid = spawn_tact(bin, dir.string(), port);
   if (pid < 0) return;
   net::io_context ioc;
-  tact::bench::Traffic traffic(ioc, {port, kSecret, conversations, "paced", 0});
+  tact::bench::Traffic traffic(ioc, {port, kSecret, conversations, "paced", 0, {}});
   if (!traffic.connect()) {
     std::fprintf(stderr, "bench_load: paced: cannot connect %d conversations\n", conversations);
     return stop_tact(pid, dir);

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   // Lives until the end: its connections' handlers may still run after close().
   std::unique_ptr<Traffic> max;
   if (rate <= 0) {
-    max = std::make_unique<Traffic>(ioc, TrafficOptions{port, kSecret, conversations, "max", 0});
+    max = std::make_unique<Traffic>(ioc, TrafficOptions{port, kSecret, conversations, "max", 0, {}});
     if (!max->connect()) return std::fprintf(stderr, "bench_soak: cannot connect\n"), 1;
     max->start();
     ioc.run_for(std::chrono::seconds(1));
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
     max->close();
     ioc.run_for(std::chrono::milliseconds(500));
   }
-  Traffic soak(ioc, TrafficOptions{port, kSecret, conversations, "soak", rate});
+  Traffic soak(ioc, TrafficOptions{port, kSecret, conversations, "soak", rate, {}});
   if (!soak.connect()) return std::fprintf(stderr, "bench_soak: cannot connect\n"), 1;
   soak.start();
   ioc.run_for(std::chrono::seconds(2));  // warm up

@@ -53,7 +53,7 @@ struct Shared {
 
   Shared() {
     traffic = std::make_unique<tact::bench::Traffic>(
-        ioc, tact::bench::TrafficOptions{server.port(), kSecret, 20, "load", 400});
+        ioc, tact::bench::TrafficOptions{server.port(), kSecret, 20, "load", 400, {}});
     REQUIRE(traffic->connect());
     traffic->start();
     runner = std::thread([this] {
