@@ -187,7 +187,8 @@ TEST_CASE("cluster: a publish on node 1 coaches on node 3") {
   // messages there are coached by it, and each coach event names the one set that coached it.
   int n = 0;
   bool zebra = eventually([&] {
-    agent.send(msg("a zebra " + std::to_string(++n), "z" + std::to_string(n), conv));
+    ++n;
+    agent.send(msg("a zebra " + std::to_string(n), "z" + std::to_string(n), conv));
     for (;;) {
       auto coach = agent.recv_type("coach");
       if (!coach) return false;
