@@ -211,7 +211,6 @@ TEST_CASE("the pack decides which acts are flags and which tone checks run", "[c
 
   auto pack = test::default_pack();
   pack["flags"].erase("negative_tone");
-  pack["flags"]["ownership"] = {{"why", "Promise only what you will do."}, {"try_instead", "Say when."}};
   pack["tone"]["checks"][1]["max_words"] = 6;
   pack["tone"]["checks"].push_back({{"flag", "shout_lite"}, {"kind", "shouting"}, {"min_letters", 3}, {"ratio", 0.5}});
   pack["flags"]["shout_lite"] = {{"why", "Caps."}, {"try_instead", "Lower case."}, {"label", "Loud words"}};
@@ -221,7 +220,6 @@ TEST_CASE("the pack decides which acts are flags and which tone checks run", "[c
   d.apply(*custom, {Role::customer, "My package is missing", t0, "1"});
   CHECK_FALSE(has_flag(d.check_draft(*custom, "Unfortunately that is not possible"), "negative_tone"));
   const auto flags = d.check_draft(*custom, "I will check on it now");
-  CHECK(has_flag(flags, "ownership"));
   CHECK(has_flag(flags, "curt"));
   auto r = d.apply(*custom, {Role::agent, "We are SO SORRY", t0 + 10 * sec, "2"});
   CHECK(has_flag(r.flags, "shout_lite"));

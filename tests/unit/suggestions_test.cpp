@@ -24,17 +24,16 @@ bool has_problem(const coach::CompileResult& r, const std::string& field, const 
 
 TEST_CASE("a template variant that would not count for its step refuses the pack", "[unit][suggestions]") {
   auto pack = test::default_pack();
-  // The escalation ownership line as it was: no ownership rule recognises it.
+  // A line no ownership rule recognises.
   for (auto& t : pack["templates"])
     if (t["step"] == "ownership" && t.contains("when"))
-      t["variants"] = {"I'm personally taking this on, {name}, and I'll stay with it until it's fixed.",
-                       "I'm personally taking this on, and I'll stay with it until it's fixed."};
+      t["variants"] = {"Have a lovely evening, {name}.", "Have a lovely evening."};
   const auto r = coach::compile(pack);
   CHECK_FALSE(r.rules);
   bool named = false;
   for (const auto& p : r.problems)
     if (p.field.find("templates[") == 0 && p.reason.find("not as step \"ownership\"") != std::string::npos &&
-        p.reason.find("I'm personally taking this on, Dana") != std::string::npos)
+        p.reason.find("Have a lovely evening, Dana") != std::string::npos)
       named = true;
   CHECK(named);
 }
