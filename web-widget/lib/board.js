@@ -2,7 +2,7 @@
 // conversations' state (tested through the page).
 
 // Defaults; the page lets the supervisor change them (kept in localStorage).
-export const DEFAULTS = { sort: 'urgent', agent: '', escalatedOnly: false, waitingOverS: 0, alertScore: 40, alertWaitS: 120 };
+export const DEFAULTS = { sort: 'urgent', agent: '', escalatedOnly: false, waitingOverS: 0, alertScore: 50, alertWaitS: 120 };
 
 // What needs a supervisor now: an escalated customer, a health under the threshold, a customer
 // waiting past the threshold. Returns [{kind, text}] in plain words.
