@@ -8,6 +8,9 @@ export const TIMEOUT = { timeout: 10000 };
 export async function customer(env, sub, name) {
   const page = await env.browser.context.newPage();
   await page.goto(`${env.server.base}/?customer=${env.server.token('customer', sub, name)}`);
+  // Ready once the server's hello came: a test that changes the socket's limits afterwards
+  // (defect02) must not have them reset by a late hello.
+  await page.waitForFunction(() => window.tactCustomer?.name !== undefined, null, TIMEOUT);
   const say = async (text) => {
     await page.fill('#customer-composer', text);
     await page.press('#customer-composer', 'Enter');
