@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "http/data_requests.hpp"
+#include "integrations/integration_store.hpp"
 #include "http/responses.hpp"
 #include "http/static_files.hpp"
 #include "obs/log.hpp"
@@ -73,7 +74,7 @@ void dispatch(const Request& req, RouteContext& ctx, const Respond& respond) {
   }
   const Route& route = *found.route;
   if (route.roles == anyone) return route.handler({req, ctx, nullptr, found.param, respond});
-  auto who = authorize(route, req, ctx.secret, ctx.now_ms() / 1000);
+  auto who = authorize(route, req, ctx);
   if (auto* refusal = std::get_if<Response>(&who)) return respond(std::move(*refusal));
   route.handler({req, ctx, &std::get<Identity>(who), found.param, respond});
 }
@@ -132,8 +133,19 @@ RouteLookup find_route(http::verb method, std::string_view path) {
   return out;
 }
 
-std::variant<Identity, Response> authorize(const Route& route, const Request& req, const std::string& secret, std::int64_t now_s) {
-  auto check = authenticate(req, secret, now_s);
+TokenCheck identify(const Request& req, const RouteContext& ctx) {
+  auto check = authenticate(req, ctx.secret, ctx.now_ms() / 1000);
+  if (!check.claims) return check;
+  if (const auto integration = integration_of_agent_sub(check.claims->sub); !integration.empty()) {
+    if (!ctx.integrations || !ctx.integrations->find(integration))
+      return {std::nullopt, "revoked_token",
+              "this token was minted for the integration \"" + integration + "\", which was removed; ask an admin for a new one"};
+  }
+  return check;
+}
+
+std::variant<Identity, Response> authorize(const Route& route, const Request& req, const RouteContext& ctx) {
+  auto check = identify(req, ctx);
   if (!check.claims) return error_response(req, refusal_status(check), check.error, check.message);
   if (!(route.roles & role_bit(check.claims->role)))
     return error_response(req, http::status::forbidden, "wrong_role",

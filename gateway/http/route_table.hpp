@@ -61,9 +61,13 @@ struct RouteLookup {
 };
 RouteLookup find_route(http::verb method, std::string_view path);
 
+// Who the request's token names, checked once for HTTP routes and WebSocket upgrades alike: its
+// signature and expiry, and for a platform agent's token that its integration still exists.
+TokenCheck identify(const Request& req, const RouteContext& ctx);
+
 // The caller, or the refusal to send: a token that fails (401, or 400 for two tokens), or a role
-// the route does not take (401 wrong_role). Needs only the request's headers.
-std::variant<Identity, Response> authorize(const Route& route, const Request& req, const std::string& secret, std::int64_t now_s);
+// the route does not take (403 wrong_role). Needs only the request's headers.
+std::variant<Identity, Response> authorize(const Route& route, const Request& req, const RouteContext& ctx);
 
 // The handlers, by area (conversation_routes.cpp, rule_routes.cpp, public_routes.cpp).
 void list_conversations(const RouteCall& c);

@@ -24,6 +24,14 @@ std::string integration_agent_sub(const Integration& i, std::int64_t user) {
   return i.platform + ":" + i.name + ":agent:" + std::to_string(user);
 }
 
+std::string integration_of_agent_sub(std::string_view sub) {
+  constexpr std::string_view platform = "chatwoot:", agent = ":agent:";
+  if (!sub.starts_with(platform)) return {};
+  sub.remove_prefix(platform.size());
+  const auto at = sub.find(agent);
+  return at == std::string_view::npos ? std::string() : std::string(sub.substr(0, at));
+}
+
 std::string check_integration_name(std::string_view name) {
   if (name.empty() || name.size() > 32 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string_view::npos)
     return "an integration's name is 1 to 32 of a-z, 0-9, _ and - (it is part of the webhook URL), e.g. \"support\"";

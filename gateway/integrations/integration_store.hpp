@@ -39,6 +39,10 @@ nlohmann::json public_view(const Integration& i);
 
 // The token sub of a platform's agent, and how long such tokens may last.
 std::string integration_agent_sub(const Integration& i, std::int64_t user);
+// The integration a token sub was minted for ("chatwoot:support:agent:7" -> "support"), or "" for
+// any other sub. Such a token is honoured only while its integration exists: removing an
+// integration revokes every token of its agents.
+std::string integration_of_agent_sub(std::string_view sub);
 inline constexpr std::int64_t kMaxAgentTokenDays = 365;
 
 enum class DeliveryClaim { fresh, seen };

@@ -52,7 +52,7 @@ void http_session::header_read(beast::error_code ec, std::size_t bytes) {
   // buffer megabytes (issue 16, finding 10). The route checks it again with the body (the same
   // headers, the same answer).
   if (found.route && found.route->roles != anyone) {
-    auto who = authorize(*found.route, head, ctx_.routes.secret, ctx_.routes.now_ms() / 1000);
+    auto who = authorize(*found.route, head, ctx_.routes);
     if (auto* refusal = std::get_if<Response>(&who)) {
       ctx_.metrics.count_error("refused_before_body");
       refusal->keep_alive(false);  // its body is still unread
@@ -119,7 +119,7 @@ void http_session::upgrade() {
     res.keep_alive(false);
     return send(std::move(res));
   }
-  auto check = authenticate(req, ctx_.routes.secret, ctx_.routes.now_ms() / 1000);
+  auto check = identify(req, ctx_.routes);
   if (!check.claims) {
     log_event("token_refused", {{"error", check.error}});
     ctx_.metrics.count_error(check.error);

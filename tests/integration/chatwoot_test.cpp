@@ -370,6 +370,49 @@ TEST_CASE("integrations are configured by admins, their secrets never shown in f
   CHECK(http_request(port, "GET", "/api/conversations/chatwoot:sales:42", agent_token).status == 200);
   CHECK(http_request(port, "DELETE", "/api/integrations/sales", admin).status == 200);
   CHECK(webhook(port, message("message_created_incoming.json", 3002, "Hello?"), signed_with(other_secret), "sales").status == 404);
+  // Removing the integration revokes its agents' tokens, over HTTP and for a new WebSocket.
+  auto revoked = http_request(port, "GET", "/api/conversations/chatwoot:sales:42", agent_token);
+  CHECK(revoked.status == 401);
+  CHECK(json::parse(revoked.body)["error"] == "revoked_token");
+  CHECK(json::parse(revoked.body)["message"].get<std::string>().find("sales") != std::string::npos);
+  CHECK(ws_handshake_status(port, "/ws?token=" + agent_token) == 401);
+}
+
+TEST_CASE("minting an integration agent's token: admins only, a known integration, a sane body", "[chatwoot]") {
+  TempDir dir;
+  add_integration(dir.path, "https://chat.example.com", false);
+  ServerProcess server(dir.path);
+  const auto port = server.port();
+  const auto admin = token(UserRole::admin, "ada", "Ada");
+  const std::string path = "/api/integrations/support/tokens";
+  const std::string ok = json{{"agent", 7}}.dump();
+  // Nobody but an admin mints tokens, not even the integration's own agents.
+  CHECK(http_request(port, "POST", path, "", ok).status == 401);
+  CHECK(http_request(port, "POST", path, token(UserRole::agent, "alice", "Alice"), ok).status == 403);
+  CHECK(http_request(port, "POST", path, token(UserRole::supervisor, "sam", "Sam"), ok).status == 403);
+  CHECK(http_request(port, "POST", path, token(UserRole::agent, "chatwoot:support:agent:7", "Alex"), ok).status == 403);
+  CHECK(http_request(port, "POST", "/api/integrations/nope/tokens", admin, ok).status == 404);
+  // Each bad body is refused with what to send; nothing is minted.
+  for (const std::string& body : {std::string("[1]"), std::string("{"), json{{"agent", 0}}.dump(), json{{"agent", -3}}.dump(),
+                                 json{{"agent", "7"}}.dump(), json{{"agent", 1.5}}.dump(), json{{"agent", 7}, {"ttl_days", 0}}.dump(),
+                                 json{{"agent", 7}, {"ttl_days", 366}}.dump(), json{{"agent", 7}, {"name", std::string(300, 'a')}}.dump(),
+                                 std::string(200, '[') + std::string(200, ']')}) {
+    auto refused = http_request(port, "POST", path, admin, body);
+    CHECK(refused.status == 400);
+    CHECK(refused.body.find("\"token\"") == std::string::npos);
+    CHECK(!json::parse(refused.body)["message"].get<std::string>().empty());
+  }
+  // A token minted for one integration's agent is no admin, and reads nothing of another's.
+  auto minted = http_request(port, "POST", path, admin, json{{"agent", 7}, {"ttl_days", 1}}.dump());
+  REQUIRE(minted.status == 200);
+  const auto agent_token = json::parse(minted.body)["token"].get<std::string>();
+  CHECK(http_request(port, "GET", "/api/integrations", agent_token).status == 403);
+  CHECK(http_request(port, "POST", path, agent_token, ok).status == 403);
+  CHECK(http_request(port, "GET", "/api/conversations/chatwoot:support:1", agent_token).status == 404);
+  // A native token whose sub only looks like an integration's is refused while none exists.
+  auto lookalike = http_request(port, "GET", "/api/conversations", token(UserRole::agent, "chatwoot:ghost:agent:1", "G"));
+  CHECK(lookalike.status == 401);
+  CHECK(json::parse(lookalike.body)["error"] == "revoked_token");
 }
 
 TEST_CASE("the coach's suggestion reaches Chatwoot as a private note, through a 500 and a timeout", "[chatwoot]") {
