@@ -10,27 +10,15 @@
 #include <sstream>
 #include <thread>
 
+#include "support/frames.hpp"
 #include "harness.hpp"
+#include "scenarios.hpp"
 #include "services.hpp"
 
 using namespace tact::test;
 using tact::gateway::UserRole;
 
 namespace {
-
-const std::string kComplaint = "My order #4411 still has not arrived, this is ridiculous";
-
-json msg(const std::string& text, const std::string& client_id, const std::string& conversation = "") {
-  json j{{"type", "message"}, {"text", text}, {"client_id", client_id}};
-  if (!conversation.empty()) j["conversation"] = conversation;
-  return j;
-}
-
-std::string step_status(const json& coach, const std::string& step) {
-  for (const auto& s : coach.at("checklist"))
-    if (s.at("step") == step) return s.at("status").get<std::string>();
-  return "absent";
-}
 
 // Waits (up to `limit`) until `done` holds; whether it did.
 template <class F>
@@ -94,7 +82,7 @@ TEST_CASE("cluster: customer on node 1, agent on node 2, supervisor on node 3: r
   WsClient customer(c.port(0), token(UserRole::customer, "dana", "Dana"));
   REQUIRE(customer.recv_type("hello"));
 
-  customer.send(msg(kComplaint, "k1"));
+  customer.send(message_frame(kComplaint, "k1"));
   auto ack = customer.recv_type("ack");
   REQUIRE(ack);
   const std::string conv = ack->at("conversation");
@@ -117,7 +105,7 @@ TEST_CASE("cluster: customer on node 1, agent on node 2, supervisor on node 3: r
   REQUIRE(health);
 
   // The agent answers from node 2: forwarded to the owner, relayed to the customer on node 1.
-  agent.send(msg("I am so sorry, I see your order #4411 has not arrived.", "a1", conv));
+  agent.send(message_frame("I am so sorry, I see your order #4411 has not arrived.", "a1", conv));
   auto agent_ack = agent.recv_type("ack");
   REQUIRE(agent_ack);
   CHECK(agent_ack->at("seq") == 2);
@@ -172,7 +160,7 @@ TEST_CASE("cluster: a publish on node 1 coaches on node 3") {
   const std::string before = hello->at("rules_version");
   WsClient customer(c.port(2), token(UserRole::customer, "dana", "Dana"));
   REQUIRE(customer.recv_type("hello"));
-  customer.send(msg("Hello, I have a question", "k1"));
+  customer.send(message_frame("Hello, I have a question", "k1"));
   auto ack = customer.recv_type("ack");
   REQUIRE(ack);
   const std::string conv = ack->at("conversation");
@@ -188,7 +176,7 @@ TEST_CASE("cluster: a publish on node 1 coaches on node 3") {
   int n = 0;
   bool zebra = eventually([&] {
     ++n;
-    agent.send(msg("a zebra " + std::to_string(n), "z" + std::to_string(n), conv));
+    agent.send(message_frame("a zebra " + std::to_string(n), "z" + std::to_string(n), conv));
     for (;;) {
       auto coach = agent.recv_type("coach");
       if (!coach) return false;
@@ -210,14 +198,14 @@ TEST_CASE("cluster: Redis killed and restarted: owned conversations keep working
   // Two chats opened on node 1: the first to alice (node 1), the second to bob (node 2).
   WsClient dana(c.port(0), token(UserRole::customer, "dana", "Dana"));
   REQUIRE(dana.recv_type("hello"));
-  dana.send(msg(kComplaint, "d1"));
+  dana.send(message_frame(kComplaint, "d1"));
   auto d1 = dana.recv_type("ack");
   REQUIRE(d1);
   const std::string conv_a = d1->at("conversation");
   REQUIRE(alice.recv_type("assigned"));
   WsClient eli(c.port(0), token(UserRole::customer, "eli", "Eli"));
   REQUIRE(eli.recv_type("hello"));
-  eli.send(msg("Where is my parcel?", "e1"));
+  eli.send(message_frame("Where is my parcel?", "e1"));
   auto e1 = eli.recv_type("ack");
   REQUIRE(e1);
   const std::string conv_b = e1->at("conversation");
@@ -230,14 +218,14 @@ TEST_CASE("cluster: Redis killed and restarted: owned conversations keep working
   CHECK(c.healthz(0).at("status") == "degraded");
 
   // Owned by node 1, everyone on node 1: it goes on.
-  dana.send(msg("Any news?", "d2"));
+  dana.send(message_frame("Any news?", "d2"));
   auto d2 = dana.recv_type("ack");
   REQUIRE(d2);
   REQUIRE(next_message(alice, "text", "Any news?"));
-  alice.send(msg("Let me check that for you.", "a1", conv_a));
+  alice.send(message_frame("Let me check that for you.", "a1", conv_a));
   REQUIRE(alice.recv_type("ack"));
   // Bob on node 2 writes into a chat node 1 holds: a clear error, never silence.
-  bob.send(msg("Hello Eli", "b1", conv_b));
+  bob.send(message_frame("Hello Eli", "b1", conv_b));
   auto refused = bob.recv_type("error");
   REQUIRE(refused);
   CHECK(refused->at("code") == "bus_unavailable");
@@ -247,7 +235,7 @@ TEST_CASE("cluster: Redis killed and restarted: owned conversations keep working
   REQUIRE(eventually([&] { return c.healthz(0).at("cluster").at("bus") == "up" && c.healthz(1).at("cluster").at("bus") == "up"; }));
   CHECK(c.healthz(1).at("status") == "ok");
   bool through = eventually([&] {
-    bob.send(msg("Hello Eli", "b1", conv_b));
+    bob.send(message_frame("Hello Eli", "b1", conv_b));
     for (;;) {
       auto f = bob.recv(std::chrono::seconds(2));
       if (!f) return false;
@@ -320,7 +308,7 @@ TEST_CASE("cluster: kill -9 of the owner mid-chat, 10 times under load: the chat
       pending[id] = text_of(id);
     }
     std::map<std::string, std::string> ack_of;  // client_id -> message id, this round
-    for (const auto& [id, text] : pending) customer.send(msg(text, id));
+    for (const auto& [id, text] : pending) customer.send(message_frame(text, id));
     while (ack_of.size() < 5) {
       auto a = customer.recv_type("ack");
       REQUIRE(a);
@@ -343,7 +331,7 @@ TEST_CASE("cluster: kill -9 of the owner mid-chat, 10 times under load: the chat
     WsClient customer(c.port(2), token(UserRole::customer, "dana", "Dana"));
     REQUIRE(customer.recv_type("hello"));
     for (const auto& id : client_ids)
-      if (!acked_cids.count(id)) customer.send(msg(text_of(id), id));
+      if (!acked_cids.count(id)) customer.send(message_frame(text_of(id), id));
     while (auto f = customer.recv(std::chrono::seconds(2)))
       if (f->at("type") == "ack") {
         acked.insert(f->at("id").get<std::string>());
@@ -351,7 +339,7 @@ TEST_CASE("cluster: kill -9 of the owner mid-chat, 10 times under load: the chat
       }
   }
   CHECK(acked_cids.size() == client_ids.size());
-  agent->send(msg("I am so sorry for the wait, I see your order has not arrived.", "a-final", conv));
+  agent->send(message_frame("I am so sorry for the wait, I see your order has not arrived.", "a-final", conv));
   std::optional<json> coach;
   while ((coach = agent->recv_type("coach")) && coach->at("role") != "agent") {
   }

@@ -8,83 +8,34 @@
 
 #include <sys/wait.h>
 
+#include "support/frames.hpp"
 #include "harness.hpp"
+#include "scenarios.hpp"
 #include "services.hpp"
 
 using namespace tact::test;
 using tact::gateway::UserRole;
 
-namespace {
-
-const std::string kComplaint = "My order #4411 still has not arrived, this is ridiculous";
-
-json msg(const std::string& text, const std::string& client_id, const std::string& conversation = "") {
-  json j{{"type", "message"}, {"text", text}, {"client_id", client_id}};
-  if (!conversation.empty()) j["conversation"] = conversation;
-  return j;
-}
-
-std::string step_status(const json& coach, const std::string& step) {
-  for (const auto& s : coach.at("checklist"))
-    if (s.at("step") == step) return s.at("status").get<std::string>();
-  return "absent";
-}
-
-}  // namespace
-
 TEST_CASE("serve --store postgresql: a chat survives kill -9 and a restart, each acknowledged message stored once") {
   auto& pg = shared_postgres();
   const auto url = pg.new_database();
   TempDir dir;  // the secret only
-  std::set<std::string> acked;
-  std::string conv;
-  {
-    ServerProcess server(dir.path, {"--store", url});
-    CHECK(server.banner().find("store postgresql://tact@127.0.0.1:") != std::string::npos);
-    WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
-    REQUIRE(agent.recv_type("hello"));
-    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
-    REQUIRE(customer.recv_type("hello"));
-    customer.send(msg(kComplaint, "k0"));
-    auto ack = customer.recv_type("ack");
-    REQUIRE(ack);
-    conv = ack->at("conversation");
-    acked.insert(ack->at("id").get<std::string>());
-    REQUIRE(agent.recv_type("assigned"));
-    auto relayed = agent.recv_type("message");
-    REQUIRE(relayed);
-    CHECK(relayed->at("text") == kComplaint);
-    agent.send(msg("I see your order #4411 still has not arrived.", "a1", conv));
-    REQUIRE(agent.recv_type("ack"));
-    for (int i = 1; i <= 200; ++i) customer.send(msg("Still waiting, message " + std::to_string(i), "k" + std::to_string(i)));
-    while (acked.size() < 50) {
-      auto a = customer.recv_type("ack");
-      REQUIRE(a);
-      acked.insert(a->at("id").get<std::string>());
-    }
-    server.kill9();
-    while (auto f = customer.recv(std::chrono::milliseconds(500)))
-      if (f->at("type") == "ack") acked.insert(f->at("id").get<std::string>());
-  }
+  const auto [conv, acked] = chat_killed_mid_flood(dir.path, {"--store", url});
   const auto sup = token(UserRole::supervisor, "sam", "Sam");
   std::size_t stored_count = 0;
   {
     ServerProcess server(dir.path, {"--store", url});
+    CHECK(server.banner().find("store postgresql://tact@127.0.0.1:") != std::string::npos);
+    stored_count = stored_ids_holding(server.port(), conv, acked).size();
     auto r = http_request(server.port(), "GET", "/api/conversations/" + conv, sup);
-    REQUIRE(r.status == 200);
-    std::multiset<std::string> stored;
     const auto transcript = json::parse(r.body);
-    for (const auto& m : transcript.at("messages")) stored.insert(m.at("id").get<std::string>());
-    for (const auto& id : acked) CHECK(stored.count(id) == 1);
-    CHECK(std::set<std::string>(stored.begin(), stored.end()).size() == stored.size());
-    stored_count = stored.size();
 
     WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
     REQUIRE(customer.recv_type("hello"));
     // A resend after the restart (its ack was lost, say): acknowledged again, not stored again.
     const std::string last = transcript.at("messages").back().at("text");
     const auto last_client_id = "k" + last.substr(last.rfind(' ') + 1);
-    customer.send(msg(last, last_client_id));
+    customer.send(message_frame(last, last_client_id));
     auto again = customer.recv_type("ack");
     REQUIRE(again);
     CHECK(again->at("id") == transcript.at("messages").back().at("id"));
@@ -93,7 +44,7 @@ TEST_CASE("serve --store postgresql: a chat survives kill -9 and a restart, each
     auto hello = agent.recv_type("hello");
     REQUIRE(hello);
     CHECK(hello->at("conversations") == json::array({conv}));
-    agent.send(msg("I am so sorry for the trouble this caused.", "a2", conv));
+    agent.send(message_frame("I am so sorry for the trouble this caused.", "a2", conv));
     auto coach = agent.recv_type("coach");
     REQUIRE(coach);
     CHECK(step_status(*coach, "acknowledge") == "done");

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "scenarios.hpp"
 #include "support/frames.hpp"
 
 using namespace tact::test;
@@ -12,7 +13,6 @@ using tact::gateway::UserRole;
 
 namespace {
 
-const std::string kComplaint = "My order #4411 still has not arrived, this is ridiculous";
 
 }  // namespace
 
@@ -205,40 +205,9 @@ TEST_CASE("a client that never reads is dropped while others continue") {
 
 TEST_CASE("kill -9, restart: every acknowledged message is there once and the checklist resumes") {
   TempDir dir;
-  std::set<std::string> acked;
-  std::string conv;
-  {
-    ServerProcess server(dir.path);
-    WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
-    REQUIRE(agent.recv_type("hello"));
-    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
-    REQUIRE(customer.recv_type("hello"));
-    customer.send(message_frame(kComplaint, "k0"));
-    auto ack = customer.recv_type("ack");
-    REQUIRE(ack);
-    conv = ack->at("conversation");
-    acked.insert(ack->at("id").get<std::string>());
-    agent.send(message_frame("I see your order #4411 still has not arrived.", "a1", conv));
-    REQUIRE(agent.recv_type("ack"));
-    for (int i = 1; i <= 200; ++i) customer.send(message_frame("Still waiting, message " + std::to_string(i), "k" + std::to_string(i)));
-    while (acked.size() < 50) {
-      auto a = customer.recv_type("ack");
-      REQUIRE(a);
-      acked.insert(a->at("id").get<std::string>());
-    }
-    server.kill9();
-    while (auto f = customer.recv(std::chrono::milliseconds(500)))
-      if (f->at("type") == "ack") acked.insert(f->at("id").get<std::string>());
-  }
+  const auto [conv, acked] = chat_killed_mid_flood(dir.path);
   ServerProcess server(dir.path);
-  const auto sup = token(UserRole::supervisor, "sam", "Sam");
-  auto r = http_request(server.port(), "GET", "/api/conversations/" + conv, sup);
-  REQUIRE(r.status == 200);
-  auto t = json::parse(r.body);
-  std::multiset<std::string> stored;
-  for (const auto& m : t.at("messages")) stored.insert(m.at("id").get<std::string>());
-  for (const auto& id : acked) CHECK(stored.count(id) == 1);
-  CHECK(std::set<std::string>(stored.begin(), stored.end()).size() == stored.size());
+  const auto stored = stored_ids_holding(server.port(), conv, acked);
 
   WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
   auto hello = agent.recv_type("hello");
