@@ -15,27 +15,13 @@
 #include <unistd.h>
 
 #include "services.hpp"
+#include "tact_process.hpp"
 #include "traffic.hpp"
 
 namespace tact::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double cpu_of(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::stoull(f);
-    if (i == 15) stime = std::stoull(f);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 int parent_of(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -53,52 +39,20 @@ int parent_of(int pid) {
 // bench's connections stay open through a phase).
 double cpu_of_tree(int root) {
   if (root <= 0) return 0;
-  double total = cpu_of(root);
+  double total = cpu_seconds(root);
   for (const auto& e : std::filesystem::directory_iterator("/proc")) {
     const auto name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const int pid = std::stoi(name);
-    if (parent_of(pid) == root) total += cpu_of(pid);
+    if (parent_of(pid) == root) total += cpu_seconds(pid);
   }
   return total;
 }
 
-struct Node {
-  int pid = -1;
-  unsigned short port = 0;
-};
+using Node = TactProcess;
 
 Node spawn(const ClusterBenchOptions& o, const std::string& dir, const std::vector<std::string>& extra) {
-  int fds[2];
-  if (pipe(fds) != 0) return {};
-  const int pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    const int null = ::open("/dev/null", O_WRONLY);
-    if (null >= 0) dup2(null, 2);
-    setenv("TACT_SECRET", o.secret.c_str(), 1);
-    std::vector<std::string> args{o.tact_bin, "serve", "--listen", "127.0.0.1:0", "--data", dir, "--rate", "0",
-                                  "--send-queue", "4096", "--threads", "2"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[4096];
-  const std::string marker = "listening on http://127.0.0.1:";
-  for (;;) {
-    pollfd p{fds[0], POLLIN, 0};
-    if (poll(&p, 1, 60000) <= 0) return {};
-    auto n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) return {};
-    out.append(buf, static_cast<std::size_t>(n));
-    if (auto at = out.find(marker); at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos)
-      return {pid, static_cast<unsigned short>(std::stoi(out.substr(at + marker.size())))};
-  }
+  return spawn_tact(o.tact_bin, dir, o.secret, extra, true);
 }
 
 struct Setup {
@@ -116,7 +70,7 @@ double cpu_of(const Setup& s, bool backing) {
   if (backing)
     for (int pid : s.backing) total += cpu_of_tree(pid);
   else
-    for (const auto& n : s.nodes) total += cpu_of(n.pid);
+    for (const auto& n : s.nodes) total += cpu_seconds(n.pid);
   return total;
 }
 

@@ -39,6 +39,7 @@
 #include "echo_server.hpp"
 #include "auth/jwt.hpp"
 #include "obs/process_memory.hpp"
+#include "tact_process.hpp"
 #include "traffic.hpp"
 
 namespace beast = boost::beast;
@@ -46,6 +47,8 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+
+using tact::bench::cpu_seconds;
 
 namespace {
 
@@ -137,23 +140,6 @@ double pct(std::vector<double>& v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-// CPU seconds (user + system) the process has used: per message, a figure the machine's noise
-// does not move much, unlike throughput.
-double cpu_seconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::stoull(f);
-    if (i == 15) stime = std::stoull(f);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // `server_cpu` gives the CPU seconds the server has used so far: the phase prints its CPU per
 // message beside the generator's.
 void run_phase(net::io_context& ioc, Stats& stats, int seconds, const char* name, const std::function<double()>& server_cpu) {
@@ -215,34 +201,6 @@ double echo_phase(int conversations, int seconds) {
   return static_cast<double>(stats.messages) / seconds;
 }
 
-int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
-  int fds[2];
-  if (pipe(fds) != 0) return -1;
-  const int pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    setenv("TACT_SECRET", kSecret.c_str(), 1);
-    execl(bin.c_str(), bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data", dir.c_str(), "--rate", "0",
-          "--send-queue", "4096", "--threads", "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[4096];
-  const std::string marker = "listening on http://127.0.0.1:";
-  for (;;) {
-    pollfd p{fds[0], POLLIN, 0};
-    if (poll(&p, 1, 30000) <= 0) return -1;
-    auto n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) return -1;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (auto at = out.find(marker); at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos) {
-      port = static_cast<unsigned short>(std::stoi(out.substr(at + marker.size())));
-      return pid;
-    }
-  }
-}
-
 void stop_tact(int pid, const std::filesystem::path& dir) {
   kill(pid, SIGTERM);
   int status = 0;
@@ -255,8 +213,9 @@ void stop_tact(int pid, const std::filesystem::path& dir) {
 void paced_phases(const std::string& bin, int conversations, int seconds, double max_rate) {
   const auto dir = std::filesystem::temp_directory_path() / ("tact-paced-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  unsigned short port = 0;
-  const int pid = spawn_tact(bin, dir.string(), port);
+  const auto server = tact::bench::spawn_tact(bin, dir.string(), kSecret);
+  const int pid = server.pid;
+  const unsigned short port = server.port;
   if (pid < 0) return;
   net::io_context ioc;
   tact::bench::Traffic traffic(ioc, {port, kSecret, conversations, "paced", 0, {}});
@@ -320,8 +279,9 @@ int main(int argc, char** argv) {
 
   const auto dir = std::filesystem::temp_directory_path() / ("tact-load-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  unsigned short port = 0;
-  const int pid = spawn_tact(bin, dir.string(), port);
+  const auto server = tact::bench::spawn_tact(bin, dir.string(), kSecret);
+  const int pid = server.pid;
+  const unsigned short port = server.port;
   if (pid < 0) {
     std::fprintf(stderr, "bench_load: cannot start %s serve\n", bin.c_str());
     return 1;

@@ -16,39 +16,12 @@
 #include <unistd.h>
 
 #include "obs/process_memory.hpp"
+#include "tact_process.hpp"
 #include "traffic.hpp"
 
 namespace {
 
 const std::string kSecret = "bench-soak-secret-0123456789abcdef";
-
-int spawn_tact(const std::string& bin, const std::string& dir, unsigned short& port) {
-  int fds[2];
-  if (pipe(fds) != 0) return -1;
-  const int pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    setenv("TACT_SECRET", kSecret.c_str(), 1);
-    execl(bin.c_str(), bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data", dir.c_str(), "--rate", "0", "--send-queue",
-          "4096", "--threads", "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[4096];
-  const std::string marker = "listening on http://127.0.0.1:";
-  for (;;) {
-    pollfd p{fds[0], POLLIN, 0};
-    if (poll(&p, 1, 30000) <= 0) return -1;
-    auto n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) return -1;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (auto at = out.find(marker); at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos) {
-      port = static_cast<unsigned short>(std::stoi(out.substr(at + marker.size())));
-      return pid;  // its stdout stays unread: it prints nothing more there
-    }
-  }
-}
 
 }  // namespace
 
@@ -66,8 +39,9 @@ int main(int argc, char** argv) {
   }
   const auto dir = std::filesystem::temp_directory_path() / ("tact-soak-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  unsigned short port = 0;
-  const int pid = spawn_tact(bin, dir.string(), port);
+  const auto server = tact::bench::spawn_tact(bin, dir.string(), kSecret);
+  const int pid = server.pid;
+  const unsigned short port = server.port;
   if (pid < 0) {
     std::fprintf(stderr, "bench_soak: cannot start %s serve\n", bin.c_str());
     return 1;
