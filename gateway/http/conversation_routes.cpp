@@ -64,6 +64,8 @@ void post_conversation_event(const RouteCall& c) {
   auto role = role_it->is_string() ? coach::parse_role(role_it->get<std::string>()) : std::nullopt;
   if (!role) return bad("bad_field", "\"role\" must be \"customer\" or \"agent\"");
   if (!text_it->is_string() || text_it->get_ref<const std::string&>().empty()) return bad("bad_field", "\"text\" must be a non-empty string");
+  if (text_it->get_ref<const std::string&>().find('\0') != std::string::npos || name.find('\0') != std::string::npos)
+    return bad("bad_field", "\"text\" and \"name\" must not contain U+0000 (NUL); remove it and send again");
   std::int64_t at = c.ctx.now_ms();
   if (auto at_it = body.find("at"); at_it != body.end()) {
     // Between 1970 and 9999: the coach subtracts and formats times, which must not overflow.

@@ -90,6 +90,9 @@ std::optional<FrameError> read_string(Field& field, const char* name, const std:
   const auto& s = field.value;
   if (s.empty() && !allow_empty) return FrameError{"bad_field", std::string("\"") + name + "\" must not be empty", nullptr};
   if (s.size() > max) return FrameError{"bad_field", std::string("\"") + name + "\" is too long (at most " + std::to_string(max) + " bytes)", nullptr};
+  // No store keeps a NUL faithfully (PostgreSQL's text cannot hold one): refused, not cut short.
+  if (s.find('\0') != std::string::npos)
+    return FrameError{"bad_field", std::string("\"") + name + "\" must not contain U+0000 (NUL); remove it and send again", nullptr};
   out = std::move(field.value);
   return std::nullopt;
 }

@@ -38,6 +38,10 @@ TEST_CASE("bad frames name the problem") {
   CHECK(code_of(R"({"type":"draft","text":"x"})") == "missing_field");
   CHECK(code_of(R"({"type":"close"})") == "missing_field");
   CHECK(code_of(R"({"type":"message","text":"x","client_id":")" + std::string(200, 'k') + "\"}") == "bad_field");
+  // A NUL would be cut short or refused by a store: the frame is refused, saying so.
+  CHECK(code_of(R"({"type":"message","text":"my order\u0000 is late","client_id":"k"})") == "bad_field");
+  CHECK(parse_client_frame(R"({"type":"whisper","conversation":"c1","text":"a\u0000"})").error.message.find("U+0000") != std::string::npos);
+  CHECK(code_of(R"({"type":"message","text":"tab\there, é, 🙂","client_id":"k"})") == "ok");
 }
 
 TEST_CASE("frames read as JSON reads them: top-level keys only, the last of a repeated key") {

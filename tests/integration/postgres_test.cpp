@@ -58,6 +58,36 @@ TEST_CASE("serve --store postgresql: a chat survives kill -9 and a restart, each
   CHECK(json::parse(r.body).at("messages").size() == stored_count + 1);
 }
 
+TEST_CASE("serve --store postgresql: text is stored as sent, and a NUL, which PostgreSQL cannot keep, is refused") {
+  auto& pg = shared_postgres();
+  const auto url = pg.new_database();
+  TempDir dir;
+  ServerProcess server(dir.path, {"--store", url});
+  WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+  REQUIRE(customer.recv_type("hello"));
+  const std::string text = "Order #4411: \"late\"\ttabbed, naïve café, 🙂, back\\slash, it's 100% late";
+  customer.send(message_frame(text, "k1"));
+  auto ack = customer.recv_type("ack");
+  REQUIRE(ack);
+  const std::string conv = ack->at("conversation");
+  customer.send(json{{"type", "message"}, {"text", std::string("cut\0here", 8)}, {"client_id", "k2"}});
+  auto refused = customer.recv_type("error");
+  REQUIRE(refused);
+  CHECK(refused->at("code") == "bad_field");
+  CHECK(refused->at("ref") == "k2");
+  const auto sup = token(UserRole::supervisor, "sam", "Sam");
+  auto posted = http_request(server.port(), "POST", "/api/conversations/api-1/events", sup,
+                             json{{"role", "customer"}, {"text", std::string("a\0b", 3)}}.dump());
+  CHECK(posted.status == 400);
+  CHECK(json::parse(posted.body)["message"].get<std::string>().find("U+0000") != std::string::npos);
+  auto r = http_request(server.port(), "GET", "/api/conversations/" + conv, sup);
+  REQUIRE(r.status == 200);
+  const auto transcript = json::parse(r.body);
+  REQUIRE(transcript.at("messages").size() == 1);
+  CHECK(transcript.at("messages")[0].at("text") == text);
+  CHECK(http_request(server.port(), "GET", "/api/conversations/api-1", sup).status == 404);
+}
+
 TEST_CASE("serve --store: a bad value and an unreachable PostgreSQL are refused with the reason") {
   TempDir dir;
   auto check = [&](std::vector<std::string> extra, int status, const std::string& says) {

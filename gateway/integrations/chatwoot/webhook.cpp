@@ -1,5 +1,6 @@
 #include "integrations/chatwoot/webhook.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -188,6 +189,7 @@ ParseResult parse_webhook(const json& body) {
       return {e, {}};
     }
     e.text = utf8_prefix(string_of(member(body, "content")), kMaxTextBytes);
+    std::replace(e.text.begin(), e.text.end(), '\0', ' ');  // no store keeps a NUL; Chatwoot's text is taken as it can be
     if (e.text.find_first_not_of(" \t\r\n") == std::string::npos) {
       e.reason = "a message without text (an attachment) is not coached";
       return {e, {}};
