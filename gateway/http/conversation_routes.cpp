@@ -35,8 +35,19 @@ std::optional<std::string> conversation_id(const RouteCall& c) {
 
 void list_conversations(const RouteCall& c) { c.respond(json_response(c.req, http::status::ok, c.ctx.relay.list(*c.who))); }
 
+// ?after=SEQ: only the messages after that one, what a client that reconnects (to any node) missed.
 void get_conversation(const RouteCall& c) {
-  if (auto id = conversation_id(c)) c.respond(result_response(c.req, c.ctx.relay.transcript(*c.who, *id)));
+  auto id = conversation_id(c);
+  if (!id) return;
+  std::int64_t after = 0;
+  if (auto a = query_param(c.req, "after")) {
+    const bool digits = !a->empty() && a->size() <= 15 && a->find_first_not_of("0123456789") == std::string::npos;
+    if (!digits)
+      return c.respond(error_response(c.req, http::status::bad_request, "bad_field",
+                                      "?after= must be the seq of the last message you have, a whole number (0 for all)"));
+    after = std::stoll(*a);
+  }
+  c.respond(result_response(c.req, c.ctx.relay.transcript(*c.who, *id, after)));
 }
 
 void close_conversation(const RouteCall& c) {

@@ -29,22 +29,25 @@ std::string request_path(const Request& req) {
   return std::string(target.substr(0, target.find('?')));
 }
 
+std::optional<std::string> query_param(const Request& req, std::string_view name) {
+  const std::string_view target(req.target().data(), req.target().size());
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto param = query.substr(0, amp);
+    if (param.size() > name.size() && param.starts_with(name) && param[name.size()] == '=')
+      return std::string(param.substr(name.size() + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
-std::string query_token(const Request& req) {
-  const std::string_view target(req.target().data(), req.target().size());
-  if (auto q = target.find('?'); q != std::string_view::npos) {
-    std::string_view query = target.substr(q + 1);
-    while (!query.empty()) {
-      auto amp = query.find('&');
-      auto param = query.substr(0, amp);
-      if (param.starts_with("token=")) return std::string(param.substr(6));
-      if (amp == std::string_view::npos) break;
-      query.remove_prefix(amp + 1);
-    }
-  }
-  return {};
-}
+std::string query_token(const Request& req) { return query_param(req, "token").value_or(""); }
 
 std::string header_token(const Request& req) {
   auto it = req.find(http::field::authorization);

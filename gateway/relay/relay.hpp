@@ -83,7 +83,7 @@ class Relay {
   nlohmann::json list(const Identity& who);
   // The transcript, or the refusal (decide() in access.hpp). A customer gets their own chat
   // without coaching or whispers.
-  EventResult transcript(const Identity& who, const std::string& id);
+  EventResult transcript(const Identity& who, const std::string& id, std::int64_t after_seq = 0);
   // The conversation as the one access rule sees it: from memory, else from the store (closed
   // before a restart); null when there is none.
   std::optional<ConversationFacts> facts(const std::string& id);

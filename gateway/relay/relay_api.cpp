@@ -208,7 +208,7 @@ json Relay::list(const Identity& who) {
   return json{{"conversations", std::move(out)}};
 }
 
-EventResult Relay::transcript(const Identity& who, const std::string& id) {
+EventResult Relay::transcript(const Identity& who, const std::string& id, std::int64_t after_seq) {
   auto known = facts(id);
   if (auto d = decide(who, Access::read, id, known ? &*known : nullptr); !d) return refusal(d);
   auto c = store_.conversation(id);
@@ -216,6 +216,7 @@ EventResult Relay::transcript(const Identity& who, const std::string& id) {
   const bool customer = who.role == UserRole::customer;  // their own chat, as they saw it
   json messages = json::array();
   for (const auto& m : store_.messages(id)) {
+    if (m.seq <= after_seq) continue;
     json row{{"id", m.id}, {"seq", m.seq}, {"role", m.role}, {"from", m.author_name}, {"text", m.text}, {"at", m.at}};
     if (!customer) {
       auto coach = json::parse(m.coach_json, nullptr, false);

@@ -139,6 +139,28 @@ TEST_CASE("cluster: customer on node 1, agent on node 2, supervisor on node 3: r
   auto t = c.transcript(2, conv);
   REQUIRE(t.is_object());
   CHECK(t.at("messages").size() == 2);
+
+  // The customer's connection drops after seq 2; the agent writes twice meanwhile. Back on
+  // another node, the customer asks for what came after seq 2 and gets exactly those two.
+  customer.close();
+  for (const std::string id : {"a2", "a3"}) {
+    agent.send(message_frame("Update " + id + ": a courier is on the way.", id, conv));
+    REQUIRE(agent.recv_type("ack"));
+  }
+  const auto dana = token(UserRole::customer, "dana", "Dana");
+  WsClient back(c.port(2), dana);
+  auto hello = back.recv_type("hello");
+  REQUIRE(hello);
+  CHECK(hello->at("conversations") == json::array({conv}));
+  auto missed = http_request(c.port(2), "GET", "/api/conversations/" + conv + "?after=2", dana);
+  REQUIRE(missed.status == 200);
+  const auto tail = json::parse(missed.body).at("messages");
+  REQUIRE(tail.size() == 2);
+  CHECK(tail[0].at("seq") == 3);
+  CHECK(tail[1].at("text") == "Update a3: a courier is on the way.");
+  CHECK_FALSE(tail[0].contains("coach"));  // the customer's view
+  CHECK(http_request(c.port(2), "GET", "/api/conversations/" + conv + "?after=-1", dana).status == 400);
+  CHECK(http_request(c.port(2), "GET", "/api/conversations/" + conv + "?after=x", dana).status == 400);
 }
 
 TEST_CASE("cluster: a publish on node 1 coaches on node 3") {

@@ -133,6 +133,14 @@ bool WsClient::try_send_raw(const std::string& text) {
   return !ec;
 }
 
+void WsClient::close() {
+  if (closed_) return;
+  beast::error_code ec;
+  ws_.close(websocket::close_code::normal, ec);  // reads until the server's close frame
+  closed_ = true;
+  close_code_ = websocket::close_code::normal;
+}
+
 std::optional<json> WsClient::recv(std::chrono::milliseconds timeout) {
   if (closed_) return std::nullopt;
   bool done = false;

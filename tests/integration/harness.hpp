@@ -78,6 +78,8 @@ class WsClient {
   std::optional<json> recv(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Reads frames until one has "type" == type (and `pred` holds); nullopt when none in time.
   std::optional<json> recv_type(const std::string& type, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Closes the connection as a browser tab does (close frame 1000, then the server's).
+  void close();
   int closed_code() const { return close_code_; }
   bool closed() const { return closed_; }
 
