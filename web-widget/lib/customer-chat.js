@@ -8,6 +8,7 @@ export class CustomerChat extends EventTarget {
   constructor(container, { server = '', token }) {
     super();
     this.conversation = null;
+    this.lastSeq = new Map(); // conversation -> the highest seq shown: a reconnect asks only for what came after
     this.pending = new Map(); // client_id -> text
     this.transcript = new Transcript('Customer chat messages');
     this.socket = new TactSocket(server, token);
@@ -62,6 +63,7 @@ export class CustomerChat extends EventTarget {
 
   show(m) {
     this.conversation = m.conversation ?? this.conversation;
+    if (Number.isInteger(m.seq) && m.seq > (this.lastSeq.get(this.conversation) ?? 0)) this.lastSeq.set(this.conversation, m.seq);
     const mine = m.role === 'customer';
     let pendingKey = null;
     if (mine) {
@@ -80,7 +82,8 @@ export class CustomerChat extends EventTarget {
   // transcript route; an older server answers 401 and the chat starts empty, as before).
   async restore(id) {
     try {
-      const stored = await this.socket.get(`/api/conversations/${encodeURIComponent(id)}`);
+      const after = this.lastSeq.get(id) ?? 0;
+      const stored = await this.socket.get(`/api/conversations/${encodeURIComponent(id)}?after=${after}`);
       for (const m of stored.messages ?? []) if (!this.transcript.has(m.id)) this.show({ ...m, conversation: id });
     } catch {
       /* not available: live messages only */
