@@ -12,6 +12,7 @@
 #include "conversation_file.hpp"
 #include "json_io.hpp"
 #include "pack_loader.hpp"
+#include "report_text.hpp"
 #include "suggestions_report.hpp"
 
 namespace tact::cli {
@@ -38,15 +39,6 @@ void progress(std::size_t done, std::size_t total) {
   std::fprintf(stderr, "\r[%s%s] %zu/%zu conversations", std::string(filled, '#').c_str(),
                std::string(width - filled, '.').c_str(), done, total);
   if (done == total) std::fprintf(stderr, "\n");
-}
-
-std::string snippet(const std::string& s, std::size_t n) {
-  std::string out;
-  for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
-  if (out.size() <= n) return out;
-  auto cut = n;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-  return out.substr(0, cut) + "...";
 }
 
 json to_json_report(const Aggregate& a, const std::vector<const Outcome*>& worst, const std::array<int, 5>& buckets,
@@ -83,7 +75,7 @@ void print_report(const Aggregate& a, const std::vector<const Outcome*>& worst, 
   std::printf("\nfive worst conversations:\n");
   for (const auto* o : worst) {
     std::printf("  %s (%s) score %d: \"%s\"\n", o->id.c_str(), o->company.c_str(), o->state.health.score,
-                snippet(o->opening, 90).c_str());
+                one_line(o->opening, 90).c_str());
     for (const auto& r : o->state.health.reasons) std::printf("      %4d  %s\n", r.delta, r.text.c_str());
   }
 }

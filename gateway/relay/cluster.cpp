@@ -285,15 +285,7 @@ void Relay::on_bus(const std::string& channel, std::string payload) {
     if (kind == "rules" && rules_changed_) rules_changed_();
     if (kind == "agent") hub_.assign_queued([this](const std::string& c, const std::string& a) { announce_assignment(c, a); });
     if (kind == "board") {  // a supervisor subscribed elsewhere: the health of the conversations here
-      const auto rules = this->rules();
-      const auto now = now_();
-      std::vector<std::string> events;
-      for (const auto& v : hub_.open_conversations()) {
-        std::lock_guard lock(v.live->mutex);
-        events.push_back(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true));
-      }
-      Frames pages;
-      for (auto& page : health_pages(events, limits_.health_page)) pages.push_back(std::move(page));
+      const auto pages = board_pages();
       if (!pages.empty()) bus_->post(user_channel(UserRole::supervisor, arg), pack(bus_->node(), pages));
     }
     return;

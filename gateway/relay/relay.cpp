@@ -304,9 +304,7 @@ void Relay::on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
   });
 }
 
-void Relay::on_subscribe(const std::shared_ptr<Peer>& peer) {
-  hub_.subscribe(peer);
-  if (bus_) request_board(peer->who());
+Frames Relay::board_pages() {
   const auto rules = this->rules();
   const auto now = now_();
   std::vector<std::string> events;
@@ -314,9 +312,15 @@ void Relay::on_subscribe(const std::shared_ptr<Peer>& peer) {
     std::lock_guard lock(v.live->mutex);
     events.push_back(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true));
   }
-  // Pages, not a frame per conversation: thousands of open conversations must not fill the
-  // supervisor's send queue (--send-queue counts frames) and get it dropped.
-  for (auto& page : health_pages(events, limits_.health_page)) peer->send(std::move(page));
+  Frames pages;
+  for (auto& page : health_pages(events, limits_.health_page)) pages.push_back(std::move(page));
+  return pages;
+}
+
+void Relay::on_subscribe(const std::shared_ptr<Peer>& peer) {
+  hub_.subscribe(peer);
+  if (bus_) request_board(peer->who());
+  if (auto pages = board_pages(); !pages.empty()) peer->send(std::move(pages));
 }
 
 }  // namespace tact::gateway

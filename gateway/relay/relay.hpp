@@ -124,6 +124,10 @@ class Relay {
   void on_close(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   void on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   void on_subscribe(const std::shared_ptr<Peer>& peer);
+  // The health of every conversation this node holds, in `health_page` frames: pages, not a frame
+  // per conversation, so thousands of open conversations do not fill a supervisor's send queue
+  // (--send-queue counts frames) and get it dropped.
+  Frames board_pages();
   // The open conversation `id` if `who` may write to it; otherwise refuses and returns null.
   std::optional<ConversationView> writable(Peer& peer, Access what, const std::string& id, const nlohmann::json& ref);
   // Marks it closed, stores that, and tells everyone in it.
