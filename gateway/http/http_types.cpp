@@ -29,6 +29,27 @@ std::string request_path(const Request& req) {
   return std::string(target.substr(0, target.find('?')));
 }
 
+std::optional<std::string> query_param(const Request& req, std::string_view name) {
+  const std::string_view target(req.target().data(), req.target().size());
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto param = query.substr(0, amp);
+    const auto eq = param.find('=');
+    if (param.substr(0, eq) == name) {
+      std::string value(eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1));
+      for (auto& c : value)
+        if (c == '+') c = ' ';
+      return percent_decode(value);
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 std::string query_token(const Request& req) {
