@@ -131,7 +131,7 @@ TEST_CASE("a review lists the missed apology, the first response, the root cause
   CHECK(r.final_health.score < 100);  // the missing apology costs points
 
   const auto j = coach::review_json(r);
-  CHECK(j["missed"] == json::array({"apology", "empathy"}));
+  CHECK(j["missed"] == json::array({"apology", "empathy", "feedback_request"}));
   CHECK(j["root_cause"]["id"] == "delivery");
   CHECK(j["outcome"]["result"] == "unresolved");
   CHECK(j["first_response_ms"] == 30000);
@@ -182,17 +182,22 @@ TEST_CASE("outcomes: abandoned, resolved, escalated; no cause is 'other'", "[rev
 }
 
 TEST_CASE("the root cause is the one most customer messages show, the first on a tie", "[review]") {
-  const std::vector<coach::Event> events{
+  std::vector<coach::Event> events{
       {Role::customer, "I was charged twice for my order", t0, "c3-1", ""},
       {Role::agent, "Let me check.", t0 + 10 * sec, "c3-2", ""},
       {Role::customer, "and the app crashes when I open the invoice", t0 + 20 * sec, "c3-3", ""},
       {Role::customer, "the app keeps crashing", t0 + 30 * sec, "c3-4", ""},
   };
-  const auto r = coach::review_conversation(rules(), events, t0 + 60 * sec);
-  CHECK(r.root_cause.id == "product_defect");
-  CHECK(r.root_cause.message_id == "c3-3");
+  auto r = coach::review_conversation(rules(), events, t0 + 60 * sec);
   CHECK(r.root_cause.counts.at("billing") == 2);
   CHECK(r.root_cause.counts.at("product_defect") == 2);
+  CHECK(r.root_cause.id == "billing");  // a tie: billing showed first
+  CHECK(r.root_cause.message_id == "c3-1");
+  CHECK(r.root_cause.label == "Billing");
+  events.push_back({Role::customer, "it crashed again just now", t0 + 40 * sec, "c3-5", ""});
+  r = coach::review_conversation(rules(), events, t0 + 60 * sec);
+  CHECK(r.root_cause.id == "product_defect");
+  CHECK(r.root_cause.message_id == "c3-3");
 }
 
 TEST_CASE("insights aggregate reviews per agent and for the team", "[insights]") {
