@@ -20,7 +20,10 @@ std::string rule_of(const Annotation& a, const std::string& kind) {
 
 json optional_time(const std::optional<std::int64_t>& t) { return t ? json(*t) : json(nullptr); }
 
-void find_root_cause(const RuleSet& rules, const std::vector<Event>& events, RootCause& out) {
+}  // namespace
+
+RootCause find_root_cause(const RuleSet& rules, const std::vector<Event>& events) {
+  RootCause out;
   std::map<std::string, std::size_t> first;  // cause -> index of the first message that showed it
   std::vector<std::string> order;            // causes in the order they first appeared (pack order within a message)
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -35,15 +38,14 @@ void find_root_cause(const RuleSet& rules, const std::vector<Event>& events, Roo
   const std::string* best = nullptr;
   for (const auto& id : order)  // the most messages; on a tie the one that showed first
     if (!best || out.counts[id] > out.counts[*best]) best = &id;
-  if (!best) return;
+  if (!best) return out;
   const auto& e = events[first[*best]];
   out.id = *best;
   out.label = rules.causes().label(*best);
   out.message_id = e.message_id;
   out.at = e.at_ms;
+  return out;
 }
-
-}  // namespace
 
 Review review_conversation(const RuleSet& rules, const std::vector<Event>& events, std::int64_t closed_at) {
   Review r;
@@ -90,7 +92,7 @@ Review review_conversation(const RuleSet& rules, const std::vector<Event>& event
     if (auto it = times.find(st.message_id); !st.message_id.empty() && it != times.end()) step.at = it->second;
     r.steps.push_back(std::move(step));
   }
-  find_root_cause(rules, events, r.root_cause);
+  r.root_cause = find_root_cause(rules, events);
   return r;
 }
 

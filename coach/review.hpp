@@ -77,6 +77,10 @@ struct Review {
   RootCause root_cause;
 };
 
+// The root cause of these events alone: the cause the most customer messages show, the first to
+// show on a tie; "other" when none (tact replay counts these without a full review).
+RootCause find_root_cause(const RuleSet& rules, const std::vector<Event>& events);
+
 // Replays `events` (oldest first) and reviews the conversation as it stood at `closed_at`.
 Review review_conversation(const RuleSet& rules, const std::vector<Event>& events, std::int64_t closed_at);
 
