@@ -3,6 +3,8 @@
 // aggregation (coach/insights.hpp); this file reads and writes the store and decides nothing about
 // access itself (relay/access.hpp does).
 #include <algorithm>
+#include <exception>
+#include <optional>
 
 #include "insights.hpp"
 #include "json_io.hpp"
@@ -27,19 +29,26 @@ json rating_json(const std::optional<RatingRecord>& r) {
 }  // namespace
 
 void Relay::review_closed(const std::string& id, const std::string& agent, std::int64_t at, std::function<void()> then) {
-  const auto rules = this->rules();
-  const auto stored = store_.conversation(id);
-  std::vector<coach::Event> events;
-  for (auto& m : store_.messages(id)) {
-    const auto role = coach::parse_role(m.role).value_or(coach::Role::customer);
-    events.push_back({role, std::move(m.text), m.at, std::move(m.id), stored ? stored->customer_name : ""});
+  // Contained: whatever goes wrong with the review, `closed` still goes out.
+  std::optional<ReviewRecord> rec;
+  try {
+    const auto rules = this->rules();
+    const auto stored = store_.conversation(id);
+    std::vector<coach::Event> events;
+    for (auto& m : store_.messages(id)) {
+      const auto role = coach::parse_role(m.role).value_or(coach::Role::customer);
+      events.push_back({role, std::move(m.text), m.at, std::move(m.id), stored ? stored->customer_name : ""});
+    }
+    const auto review = coach::review_conversation(*rules.set, events, at);
+    rec = ReviewRecord{id, agent, at, rules.version, coach::dump(coach::review_json(review)), std::nullopt};
+    const auto missed = std::count_if(review.steps.begin(), review.steps.end(), [](const coach::ReviewStep& s) { return s.status != "done"; });
+    log_event("conversation_reviewed", {{"conversation", id}, {"cause", review.root_cause.id}, {"outcome", review.outcome.result},
+                                        {"missed", static_cast<std::int64_t>(missed)}});
+  } catch (const std::exception& e) {
+    log_event("review_failed", {{"conversation", id}, {"error", e.what()}});
   }
-  const auto review = coach::review_conversation(*rules.set, events, at);
-  ReviewRecord rec{id, agent, at, rules.version, coach::dump(coach::review_json(review)), std::nullopt};
-  log_event("conversation_reviewed", {{"conversation", id}, {"cause", review.root_cause.id}, {"outcome", review.outcome.result},
-                                      {"missed", static_cast<std::int64_t>(std::count_if(review.steps.begin(), review.steps.end(),
-                                                                        [](const coach::ReviewStep& s) { return s.status != "done"; }))}});
-  store_.save_review(std::move(rec), [id, then = std::move(then)](std::error_code ec) {
+  if (!rec) return then();
+  store_.save_review(std::move(*rec), [id, then = std::move(then)](std::error_code ec) {
     if (ec) log_event("store_failed", {{"what", "review"}, {"conversation", id}, {"kind", ec.message()}});
     then();
   });

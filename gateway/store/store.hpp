@@ -103,6 +103,7 @@ struct CustomerData {
   std::vector<ConversationRecord> conversations;
   std::vector<MessageRecord> messages;  // by conversation, then seq
   std::vector<WhisperRecord> whispers;
+  std::vector<ReviewRecord> reviews;  // of those conversations, each with its rating (a rating alone: empty review_json)
 };
 struct ErasureRecord {
   std::int64_t at = 0;
@@ -178,6 +179,15 @@ class Store {
   virtual std::optional<ConversationRecord> open_conversation_of(const std::string& customer);
   virtual std::map<std::string, int> open_per_agent();
 };
+
+// The reviews and ratings of the conversations in `data` (reviews and ratings hold the customer's
+// words too, so an export carries them).
+inline void add_reviews(Store& store, CustomerData& data) {
+  for (const auto& c : data.conversations) {
+    if (auto r = store.review(c.id)) data.reviews.push_back(std::move(*r));
+    else if (auto rating = store.rating(c.id)) data.reviews.push_back({c.id, c.agent, c.closed_at.value_or(0), "", "", std::move(rating)});
+  }
+}
 
 struct Metrics;
 

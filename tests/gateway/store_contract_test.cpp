@@ -250,6 +250,12 @@ TEST_CASE("store contract: reviews and ratings are stored, replaced, read by ran
   CHECK(range[0].conversation == "c1");
   CHECK(range[0].rating);
   CHECK(range[1].conversation == "c2");
+  // A customer's data export carries them.
+  auto data = store->customer_data("cust-c1");
+  REQUIRE(data.reviews.size() == 1);
+  CHECK(data.reviews[0].conversation == "c1");
+  REQUIRE(data.reviews[0].rating);
+  CHECK(data.reviews[0].rating->comment == "better after all");
   // Erasing the customer takes the review and the rating (the customer's words) with it.
   store->erase_customer("cust-c1", {500, "ada", "hash", 0, 0, 0}, [](std::error_code, const ErasureRecord&) {});
   store->flush();

@@ -254,9 +254,14 @@ class PostgresStore final : public Store {
     return out;
   }
   CustomerData customer_data(const std::string& customer) override {
-    std::lock_guard lock(read_mutex_);
-    reconnect_reader();
-    return pg::read_customer(rdb_, customer);
+    CustomerData out;
+    {
+      std::lock_guard lock(read_mutex_);
+      reconnect_reader();
+      out = pg::read_customer(rdb_, customer);
+    }
+    add_reviews(*this, out);
+    return out;
   }
   std::vector<ErasureRecord> erasures() override {
     std::lock_guard lock(read_mutex_);

@@ -239,8 +239,13 @@ class SqliteStore final : public Store {
   }
 
   CustomerData customer_data(const std::string& customer) override {
-    std::lock_guard lock(read_mutex_);
-    return privacy::read_customer(rdb_, customer);
+    CustomerData out;
+    {
+      std::lock_guard lock(read_mutex_);
+      out = privacy::read_customer(rdb_, customer);
+    }
+    add_reviews(*this, out);
+    return out;
   }
   std::vector<ErasureRecord> erasures() override {
     std::lock_guard lock(read_mutex_);
