@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 
 #include "insights.hpp"
 #include "json_io.hpp"
@@ -34,10 +35,12 @@ void Relay::review_closed(const std::string& id, const std::string& agent, std::
   try {
     const auto rules = this->rules();
     const auto stored = store_.conversation(id);
+    // Gone already: erased (DELETE /api/data/customers/{sub} closes, then erases). Nothing to review.
+    if (!stored) throw std::runtime_error("the conversation is no longer stored");
     std::vector<coach::Event> events;
     for (auto& m : store_.messages(id)) {
       const auto role = coach::parse_role(m.role).value_or(coach::Role::customer);
-      events.push_back({role, std::move(m.text), m.at, std::move(m.id), stored ? stored->customer_name : ""});
+      events.push_back({role, std::move(m.text), m.at, std::move(m.id), stored->customer_name});
     }
     const auto review = coach::review_conversation(*rules.set, events, at);
     rec = ReviewRecord{id, agent, at, rules.version, coach::dump(coach::review_json(review)), std::nullopt};
