@@ -37,6 +37,16 @@ std::vector<ExampleResult> run_examples(const RuleSet& rules) {
   };
   for (const auto& cr : rules.rules()) run(cr.rule->id, cr.rule->role, cr.rule->must_match, cr.rule->must_not_match);
   for (const auto& imp : rules.pack().implies) run(imp.id, imp.role, imp.must_match, imp.must_not_match);
+  // Causes: a customer message the cause must (not) be found in.
+  const auto shows = [&](const std::string& id, const std::string& text) {
+    const auto found = rules.causes().match(text);
+    return std::find(found.begin(), found.end(), id) != found.end();
+  };
+  for (const auto& c : rules.causes().causes()) {
+    const auto id = std::string(kCauseExamplePrefix) + c.spec.id;
+    for (const auto& text : c.spec.must_match) out.push_back({id, text, true, shows(c.spec.id, text)});
+    for (const auto& text : c.spec.must_not_match) out.push_back({id, text, false, !shows(c.spec.id, text)});
+  }
   return out;
 }
 

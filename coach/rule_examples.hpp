@@ -2,6 +2,7 @@
 // Every rule and implication carries texts that must and must not fire it; this runs them all
 // against a rule set.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rule_set.hpp"
@@ -15,7 +16,10 @@ struct ExampleResult {
   bool passed = false;
 };
 
-// One result per example of every rule, then of every implication, in pack order.
+// What a cause's examples are reported under: "cause:delivery".
+inline constexpr std::string_view kCauseExamplePrefix = "cause:";
+
+// One result per example of every rule, then of every implication, then of every cause, in pack order.
 std::vector<ExampleResult> run_examples(const RuleSet& rules);
 
 // A lint finding: not a reason to refuse a pack, but worth an admin's look.

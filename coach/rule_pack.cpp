@@ -241,6 +241,7 @@ ParsedPack parse_rule_pack(const json& j, const PackLimits& limits) {
   parse_implications(j, out.pack, problems, seen, limits);
   out.pack.coaching = parse_coaching_config(j, problems);
   out.pack.redact = parse_redact_section(j, limits.max_pattern_bytes, problems);
+  out.pack.causes = parse_causes_section(j, out.pack.lexicons, limits.min_examples, limits.max_pattern_bytes, problems);
   return out;
 }
 

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "causes.hpp"
 #include "coaching_config.hpp"
 #include "lexicon.hpp"
 #include "problem.hpp"
@@ -79,6 +80,7 @@ struct RulePack {
   std::vector<Implication> implies;
   CoachingConfig coaching;
   RedactSpec redact;      // the optional `redact` section (redact_pack.hpp)
+  std::vector<CauseSpec> causes;  // the optional `causes` section (causes.hpp)
   nlohmann::json source;  // the pack exactly as given, for storage and round trips
 };
 

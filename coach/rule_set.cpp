@@ -147,6 +147,7 @@ CompileResult compile(const nlohmann::json& pack_json, const CompileLimits& limi
     }
   }
   set->redactor_ = compile_redactor(set->pack_.redact, limits.regex_max_mem, result.problems);
+  set->causes_ = compile_causes(set->pack_.causes, set->pack_.lexicons, limits.regex_max_mem, result.problems);
   if (!result.problems.empty()) return result;
   for (auto* role_idx : {&set->customer_, &set->agent_})
     for (auto& idx : role_idx->scopes) {

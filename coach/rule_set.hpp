@@ -16,6 +16,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "causes.hpp"
 #include "redact.hpp"
 #include "rule_pack.hpp"
 
@@ -89,6 +90,8 @@ class RuleSet {
   const RE2* negator_after() const { return negator_after_.get(); }
   // The pack's `redact` section, compiled (redact.hpp); empty when the pack has none.
   const Redactor& redactor() const { return *redactor_; }
+  // The pack's `causes` section, compiled (causes.hpp); empty when the pack has none.
+  const CauseSet& causes() const { return *causes_; }
 
   RuleSet(const RuleSet&) = delete;
   RuleSet& operator=(const RuleSet&) = delete;
@@ -103,6 +106,7 @@ class RuleSet {
   std::unique_ptr<RE2> negator_;
   std::unique_ptr<RE2> negator_after_;
   RedactorPtr redactor_;
+  CauseSetPtr causes_;
 };
 
 }  // namespace tact::coach

@@ -13,6 +13,7 @@
 #include "json_io.hpp"
 #include "pack_loader.hpp"
 #include "report_text.hpp"
+#include "review.hpp"
 #include "suggestions_report.hpp"
 
 namespace tact::cli {
@@ -30,6 +31,7 @@ struct Aggregate {
   std::map<std::string, int> messages;                      // role -> messages
   std::map<std::string, int> steps_done;                    // step -> conversations
   int with_complaint = 0;
+  std::map<std::string, int> causes;                        // root cause (coach/review.hpp) -> conversations
   std::vector<Outcome> outcomes;
 };
 
@@ -50,7 +52,7 @@ json to_json_report(const Aggregate& a, const std::vector<const Outcome*>& worst
     w.push_back({{"conversation", o->id}, {"company", o->company}, {"score", o->state.health.score},
                  {"reasons", o->state.health.reasons}, {"checklist", json(o->state)["checklist"]}, {"opening", o->opening}});
   return {{"conversations", a.outcomes.size()}, {"messages", a.messages}, {"acts", a.acts},
-          {"complaint_conversations", a.with_complaint}, {"steps_done", steps},
+          {"complaint_conversations", a.with_complaint}, {"steps_done", steps}, {"root_causes", a.causes},
           {"health", {{"mean", mean}, {"buckets", {{"0-19", buckets[0]}, {"20-39", buckets[1]}, {"40-59", buckets[2]},
                                                   {"60-79", buckets[3]}, {"80-100", buckets[4]}}}}},
           {"worst", w}};
@@ -69,6 +71,9 @@ void print_report(const Aggregate& a, const std::vector<const Outcome*>& worst, 
   std::printf("\nplaybook steps done, of %d conversations with a complaint:\n", a.with_complaint);
   for (const auto& [step, n] : a.steps_done)
     std::printf("  %-18s %5d  %5.1f%%\n", step.c_str(), n, 100.0 * n / std::max(1, a.with_complaint));
+  std::printf("\nroot causes (the pack's `causes`; \"other\" when none matched), of %zu conversations:\n", a.outcomes.size());
+  for (const auto& [cause, n] : a.causes)
+    std::printf("  %-18s %5d  %5.1f%%\n", cause.c_str(), n, 100.0 * n / static_cast<double>(std::max<std::size_t>(1, a.outcomes.size())));
   std::printf("\nhealth at the end (mean %.1f):\n", mean);
   const char* labels[] = {"0-19", "20-39", "40-59", "60-79", "80-100"};
   for (int i = 0; i < 5; ++i) std::printf("  %-7s %5d  %s\n", labels[i], buckets[i], std::string(buckets[i] / 5, '#').c_str());
@@ -140,6 +145,7 @@ int replay_command(const Args& args) {
       for (const auto& st : o.state.checklist)
         agg.steps_done[st.step] += st.status == coach::StepStatus::done ? 1 : 0;
     }
+    ++agg.causes[coach::find_root_cause(*rules, rc.events).id];
     agg.outcomes.push_back(std::move(o));
     if (show_progress && (i % 20 == 0 || i + 1 == total)) progress(i + 1, total);
   }

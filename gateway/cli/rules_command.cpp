@@ -30,7 +30,8 @@ int test(const coach::RuleSet& rules, const std::string& name) {
   // Redaction examples: a failing one refuses the pack at load, so here they all pass.
   const auto redact = coach::run_redact_examples(rules.redactor());
   std::cout << name << ": " << rules.rules().size() << " rules, " << results.size() << " examples; "
-            << rules.redactor().entries().size() << " redaction entries, " << redact.size() << " redaction examples\n"
+            << rules.redactor().entries().size() << " redaction entries, " << redact.size() << " redaction examples; "
+            << rules.causes().causes().size() << " root causes (their examples are among the examples above)\n"
             << (results.size() - failed) << " passed, " << failed << " failed\n";
   // Loading the pack already refused any template variant that would not count for its step.
   std::size_t variants = 0;

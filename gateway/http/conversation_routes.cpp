@@ -50,6 +50,10 @@ void get_conversation(const RouteCall& c) {
   c.respond(result_response(c.req, c.ctx.relay.transcript(*c.who, *id, after)));
 }
 
+void get_conversation_review(const RouteCall& c) {
+  if (auto id = conversation_id(c)) c.respond(result_response(c.req, c.ctx.relay.review(*c.who, *id)));
+}
+
 void close_conversation(const RouteCall& c) {
   if (auto id = conversation_id(c)) c.respond(result_response(c.req, c.ctx.relay.close_api(*c.who, *id)));
 }

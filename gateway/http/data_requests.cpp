@@ -39,9 +39,16 @@ json export_customer(const CustomerData& data, const std::string& customer) {
     for (const auto& w : data.whispers)
       if (w.conversation == c.id)
         whispers.push_back(json{{"id", w.id}, {"from", w.author_name}, {"author", w.author}, {"text", w.text}, {"at", w.at}});
+    json review = nullptr, rating = nullptr;
+    for (const auto& r : data.reviews) {
+      if (r.conversation != c.id) continue;
+      if (auto parsed = json::parse(r.review_json, nullptr, false); parsed.is_object()) review = std::move(parsed);
+      if (r.rating) rating = json{{"score", r.rating->score}, {"comment", r.rating->comment}, {"at", r.rating->at}};
+    }
     conversations.push_back(json{{"id", c.id}, {"customer_name", c.customer_name}, {"agent", c.agent}, {"channel", c.channel},
                                  {"opened_at", c.opened_at}, {"closed_at", c.closed_at ? json(*c.closed_at) : json(nullptr)},
-                                 {"messages", std::move(messages)}, {"whispers", std::move(whispers)}});
+                                 {"messages", std::move(messages)}, {"whispers", std::move(whispers)},
+                                 {"review", std::move(review)}, {"rating", std::move(rating)}});
   }
   return json{{"customer", customer}, {"conversations", std::move(conversations)}};
 }

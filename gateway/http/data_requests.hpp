@@ -20,7 +20,8 @@
 namespace tact::gateway {
 
 // {"customer","conversations":[{"id","customer_name","agent","channel","opened_at","closed_at",
-//  "messages":[{"id","seq","role","from","author","text","at","coach","rules_version"}],"whispers":[...]}]}
+//  "messages":[{"id","seq","role","from","author","text","at","coach","rules_version"}],"whispers":[...],
+//  "review": the stored review or null, "rating":{"score","comment","at"} or null}]}
 nlohmann::json export_customer(const CustomerData& data, const std::string& customer);
 
 // The first 16 hex of the SHA-256 of a customer's sub: names the request in the audit.

@@ -31,14 +31,19 @@ std::string request_path(const Request& req) {
 
 std::optional<std::string> query_param(const Request& req, std::string_view name) {
   const std::string_view target(req.target().data(), req.target().size());
-  auto q = target.find('?');
+  const auto q = target.find('?');
   if (q == std::string_view::npos) return std::nullopt;
   std::string_view query = target.substr(q + 1);
   while (!query.empty()) {
-    auto amp = query.find('&');
-    auto param = query.substr(0, amp);
-    if (param.size() > name.size() && param.starts_with(name) && param[name.size()] == '=')
-      return std::string(param.substr(name.size() + 1));
+    const auto amp = query.find('&');
+    const auto param = query.substr(0, amp);
+    const auto eq = param.find('=');
+    if (param.substr(0, eq) == name) {
+      std::string value(eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1));
+      for (auto& c : value)
+        if (c == '+') c = ' ';
+      return percent_decode(value);
+    }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }

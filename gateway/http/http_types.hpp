@@ -27,7 +27,7 @@ http::status refusal_status(const TokenCheck& check);
 // %XX in a path segment decoded; nullopt when malformed.
 std::optional<std::string> percent_decode(std::string_view s);
 
-// The raw (not percent-decoded) value of `?name=` in the target; nullopt when absent.
+// The query parameter `name` percent-decoded ("+" is a space); nullopt when absent or malformed.
 std::optional<std::string> query_param(const Request& req, std::string_view name);
 
 // The target's path, without the query.

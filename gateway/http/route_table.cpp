@@ -92,6 +92,9 @@ const std::vector<Route>& route_table() {
       {V::get, "/api/conversations/{}", signed_in, {}, BodyLimit::message, false, get_conversation},
       {V::post, "/api/conversations/{}/events", staff, kNoCustomers, BodyLimit::message, false, post_conversation_event},
       {V::post, "/api/conversations/{}/close", staff, kNoCustomers, BodyLimit::message, false, close_conversation},
+      // After the close (issue 22): relay/access.hpp refuses the customer (403) and other agents (404).
+      {V::get, "/api/conversations/{}/review", signed_in, {}, BodyLimit::message, false, get_conversation_review},
+      {V::get, "/api/insights", staff, kNoCustomers, BodyLimit::message, false, get_insights},
       {V::get, "/api/rules/versions", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_versions},
       {V::get, "/api/rules/versions/{}", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_version},
       {V::get, "/api/rules/live", admins, kOnlyAdmins, BodyLimit::message, false, get_live_rules},

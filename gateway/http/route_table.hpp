@@ -74,6 +74,8 @@ void list_conversations(const RouteCall& c);
 void get_conversation(const RouteCall& c);
 void post_conversation_event(const RouteCall& c);
 void close_conversation(const RouteCall& c);
+void get_conversation_review(const RouteCall& c);
+void get_insights(const RouteCall& c);  // insights_routes.cpp
 void get_rule_versions(const RouteCall& c);
 void get_rule_version(const RouteCall& c);
 void get_live_rules(const RouteCall& c);

@@ -1,5 +1,7 @@
 #include "protocol/protocol.hpp"
 
+#include <cstdint>
+
 #include "json_io.hpp"
 
 namespace tact::gateway {
@@ -8,22 +10,24 @@ namespace {
 using nlohmann::json;
 
 constexpr FrameType kTypes[] = {FrameType::message, FrameType::draft, FrameType::close, FrameType::whisper,
-                                FrameType::subscribe};
+                                FrameType::subscribe, FrameType::rating};
+constexpr const char* kTypeList = "message, draft, close, whisper, subscribe or rating";
 
 ParsedFrame fail(std::string code, std::string message, json ref) {
   return {std::nullopt, {std::move(code), std::move(message), std::move(ref)}};
 }
 
-// The four fields a client frame may carry, read straight from the parser's events (SAX): a
+// The fields a client frame may carry, read straight from the parser's events (SAX): a
 // frame becomes its strings without a JSON tree, which cost a dozen allocations per message.
 // Reads as nlohmann::json::parse would: only top-level keys count, and a repeated key's last
 // value wins.
-enum FieldName { kType, kConversation, kText, kClientId, kFieldCount };
-constexpr const char* kFieldNames[kFieldCount] = {"type", "conversation", "text", "client_id"};
+enum FieldName { kType, kConversation, kText, kClientId, kScore, kComment, kFieldCount };
+constexpr const char* kFieldNames[kFieldCount] = {"type", "conversation", "text", "client_id", "score", "comment"};
 
 struct Field {
-  enum Kind { absent, null, string, other } kind = absent;
+  enum Kind { absent, null, string, integer, other } kind = absent;
   std::string value;
+  std::int64_t number = 0;  // for an integer
 };
 
 class FrameFields : public nlohmann::json_sax<json> {
@@ -33,8 +37,10 @@ class FrameFields : public nlohmann::json_sax<json> {
 
   bool null() override { return value("null", Field::null); }
   bool boolean(bool) override { return value("boolean", Field::other); }
-  bool number_integer(number_integer_t) override { return value("number", Field::other); }
-  bool number_unsigned(number_unsigned_t) override { return value("number", Field::other); }
+  bool number_integer(number_integer_t v) override { return integer_value(v); }
+  bool number_unsigned(number_unsigned_t v) override {
+    return v > static_cast<number_unsigned_t>(INT64_MAX) ? value("number", Field::other) : integer_value(static_cast<std::int64_t>(v));
+  }
   bool number_float(number_float_t, const string_t&) override { return value("number", Field::other); }
   bool binary(binary_t&) override { return value("binary", Field::other); }
   bool string(string_t& s) override {
@@ -69,6 +75,10 @@ class FrameFields : public nlohmann::json_sax<json> {
     field_of_value(type_name, kind);
     return true;
   }
+  bool integer_value(std::int64_t v) {
+    if (auto* f = field_of_value("number", Field::integer)) f->number = v;
+    return true;
+  }
   bool open(const char* type_name) {
     field_of_value(type_name, Field::other);
     ++depth_;
@@ -97,6 +107,17 @@ std::optional<FrameError> read_string(Field& field, const char* name, const std:
   return std::nullopt;
 }
 
+// A rating's score: a whole number from 1 to 5 (not a string, not 4.5).
+std::optional<FrameError> read_score(const Field& field, int& out) {
+  const char* how = "\"score\" must be a whole number from 1 (bad) to 5 (great), e.g. \"score\":4";
+  if (field.kind == Field::absent || field.kind == Field::null) return FrameError{"missing_field", std::string(how), nullptr};
+  if (field.kind != Field::integer) return FrameError{"bad_field", std::string(how) + (field.kind == Field::string ? ", not a string" : ""), nullptr};
+  if (field.number < 1 || field.number > 5)
+    return FrameError{"bad_field", std::string(how) + "; " + std::to_string(field.number) + " is out of range", nullptr};
+  out = static_cast<int>(field.number);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view to_string(FrameType t) noexcept {
@@ -106,6 +127,7 @@ std::string_view to_string(FrameType t) noexcept {
     case FrameType::close: return "close";
     case FrameType::whisper: return "whisper";
     case FrameType::subscribe: return "subscribe";
+    case FrameType::rating: return "rating";
   }
   return "message";
 }
@@ -120,12 +142,12 @@ ParsedFrame parse_client_frame(std::string_view text) {
   auto ref = [&](const json& otherwise) { return has_cid ? json(cid.value) : otherwise; };
   const auto& type_field = in.fields[kType];
   if (type_field.kind != Field::string)
-    return fail("unknown_type", "\"type\" is required: message, draft, close, whisper or subscribe", ref(nullptr));
+    return fail("unknown_type", std::string("\"type\" is required: ") + kTypeList, ref(nullptr));
   const auto& type_name = type_field.value;
   std::optional<FrameType> type;
   for (auto t : kTypes)
     if (to_string(t) == type_name) type = t;
-  if (!type) return fail("unknown_type", "unknown type \"" + type_name.substr(0, 64) + "\": use message, draft, close, whisper or subscribe", ref(nullptr));
+  if (!type) return fail("unknown_type", "unknown type \"" + type_name.substr(0, 64) + "\": use " + kTypeList, ref(nullptr));
 
   ClientFrame f;
   f.type = *type;
@@ -153,6 +175,16 @@ ParsedFrame parse_client_frame(std::string_view text) {
       break;
     case FrameType::subscribe:
       break;
+    case FrameType::rating:
+      if ((e = read(kConversation, true, false, kMaxIdBytes, f.conversation))) break;
+      if ((e = read_score(in.fields[kScore], f.score))) break;
+      if (in.fields[kComment].kind == Field::string && in.fields[kComment].value.size() > kMaxCommentBytes) {
+        e = FrameError{"bad_field", "\"comment\" is " + std::to_string(in.fields[kComment].value.size()) + " bytes; shorten it to at most " +
+                                        std::to_string(kMaxCommentBytes), nullptr};
+        break;
+      }
+      e = read(kComment, false, true, kMaxCommentBytes, f.comment);
+      break;
   }
   if (e) {
     e->ref = ref(type_name);
@@ -169,6 +201,7 @@ std::optional<FrameError> check_role(const ClientFrame& frame, UserRole role) {
     case FrameType::close: ok = role == UserRole::agent; break;
     case FrameType::whisper:
     case FrameType::subscribe: ok = role == UserRole::supervisor || role == UserRole::admin; break;
+    case FrameType::rating: ok = role == UserRole::customer; break;
   }
   if (ok) return std::nullopt;
   json ref = frame.client_id.empty() ? json(std::string(to_string(frame.type))) : json(frame.client_id);

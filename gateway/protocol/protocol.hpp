@@ -11,7 +11,7 @@
 
 namespace tact::gateway {
 
-enum class FrameType { message, draft, close, whisper, subscribe };
+enum class FrameType { message, draft, close, whisper, subscribe, rating };
 std::string_view to_string(FrameType t) noexcept;
 
 struct ClientFrame {
@@ -19,6 +19,8 @@ struct ClientFrame {
   std::string conversation;  // empty when absent (a customer's message may omit it)
   std::string text;
   std::string client_id;
+  int score = 0;        // rating: 1..5
+  std::string comment;  // rating: optional, at most kMaxCommentBytes
 };
 
 struct FrameError {
@@ -33,6 +35,7 @@ struct ParsedFrame {
 };
 
 inline constexpr std::size_t kMaxIdBytes = 128;
+inline constexpr std::size_t kMaxCommentBytes = 1000;  // a rating's comment
 
 // Checks JSON, type, and each field's presence, type and length.
 ParsedFrame parse_client_frame(std::string_view text);

@@ -27,6 +27,11 @@ std::string closed_event(const std::string& conversation, std::int64_t at) {
   return coach::dump(json{{"type", "closed"}, {"conversation", conversation}, {"at", at}});
 }
 
+std::string rated_event(const std::string& conversation, int score, const std::string& comment, std::int64_t at, bool replaced) {
+  return coach::dump(json{{"type", "rated"}, {"conversation", conversation}, {"score", score}, {"comment", comment}, {"at", at},
+                          {"replaced", replaced}});
+}
+
 std::string whisper_event(const std::string& conversation, const std::string& id, const std::string& from,
                           const std::string& text, std::int64_t at) {
   return coach::dump(

@@ -20,6 +20,10 @@ std::string assigned_event(const std::string& conversation, const std::string& c
 // {"type":"closed","conversation","at"}
 std::string closed_event(const std::string& conversation, std::int64_t at);
 
+// {"type":"rated","conversation","score","comment","at","replaced"}: the customer's rating is stored
+// (`replaced`: it replaced an earlier one).
+std::string rated_event(const std::string& conversation, int score, const std::string& comment, std::int64_t at, bool replaced);
+
 // {"type":"whisper","conversation","id","from","text","at"}
 std::string whisper_event(const std::string& conversation, const std::string& id, const std::string& from,
                           const std::string& text, std::int64_t at);

@@ -41,6 +41,18 @@ AccessDecision decide(const Identity& who, Access what, const std::string& id, c
   }
   const bool sees = is_staff(who) || is_agent_of(who, *c) || is_customer_of(who, *c);
   if (!sees) return unknown(c->id);
+  // The two that come after the close.
+  if (what == Access::review) {
+    if (is_customer_of(who, *c))
+      return {false, 403, "review_for_staff", "the review of conversation \"" + c->id + "\" is for its agent and supervisors; rate the chat instead"};
+    return allow();
+  }
+  if (what == Access::rate) {
+    if (!is_customer_of(who, *c)) return unknown(c->id);
+    if (c->open)
+      return {false, 409, "conversation_open", "conversation \"" + c->id + "\" is still open; rate it once it is closed"};
+    return allow();
+  }
   switch (what) {
     case Access::read: return allow();
     case Access::message:
@@ -55,6 +67,8 @@ AccessDecision decide(const Identity& who, Access what, const std::string& id, c
     case Access::whisper:
       if (!is_staff(who)) return unknown(c->id);
       break;
+    case Access::review:
+    case Access::rate: break;  // decided above
     case Access::post_event:
       if (who.role == UserRole::customer) return unknown(c->id);
       // A live chat is written by its own customer and agent over /ws, never over HTTP: anyone
@@ -66,6 +80,14 @@ AccessDecision decide(const Identity& who, Access what, const std::string& id, c
   }
   if (!c->open) return closed(c->id);
   return allow();
+}
+
+AccessDecision decide_insights(const Identity& who, const std::string& agent) {
+  if (is_staff(who)) return allow();
+  if (who.role == UserRole::agent && (agent.empty() || agent == who.sub)) return allow();
+  if (who.role == UserRole::agent)
+    return {false, 403, "own_insights_only", "an agent sees only their own insights: leave out \"agent\" or use agent=" + who.sub.substr(0, 64)};
+  return {false, 403, "staff_only", "insights are for agents, supervisors and admins"};
 }
 
 }  // namespace tact::gateway

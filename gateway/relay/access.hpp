@@ -25,6 +25,8 @@ enum class Access {
   close,       // a WebSocket `close` frame
   whisper,     // a supervisor's hint to the agent
   post_event,  // POST /api/conversations/{id}/events
+  review,      // GET /api/conversations/{id}/review: its agent and staff, never the customer
+  rate,        // a WebSocket `rating` frame: its customer, once it is closed
 };
 
 struct AccessDecision {
@@ -41,5 +43,9 @@ struct AccessDecision {
 // unknown id opens it (for an agent, supervisor or admin); nothing else may touch an unknown id,
 // and a refusal never tells whether a conversation the caller may not see exists.
 AccessDecision decide(const Identity& who, Access what, const std::string& id, const ConversationFacts* c);
+
+// GET /api/insights: supervisors and admins for anyone (`agent` "" = the whole team); an agent only
+// for themselves (`agent` "" or their own sub); never a customer.
+AccessDecision decide_insights(const Identity& who, const std::string& agent);
 
 }  // namespace tact::gateway

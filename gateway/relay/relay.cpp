@@ -96,7 +96,8 @@ void Relay::announce_assignment(const std::string& conversation, const std::stri
 
 void Relay::handle(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   if (auto e = check_role(f, peer->who().role)) return refuse(*peer, *e);
-  if (bus_ && f.type != FrameType::subscribe) {  // a cluster: the conversation may be another node's
+  // A rating touches only the store: any node takes it.
+  if (bus_ && f.type != FrameType::subscribe && f.type != FrameType::rating) {  // a cluster: the conversation may be another node's
     ClientFrame routed = f;
     if (route(peer, routed)) dispatch(peer, routed);
     return;
@@ -111,6 +112,7 @@ void Relay::dispatch(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
     case FrameType::close: return on_close(peer, f);
     case FrameType::whisper: return on_whisper(peer, f);
     case FrameType::subscribe: return on_subscribe(peer);
+    case FrameType::rating: return on_rating(peer, f);
   }
 }
 
@@ -265,9 +267,14 @@ void Relay::close_conversation(const ConversationView& view, const std::string& 
     if (!view.live->open) return;
     view.live->open = false;
     hub_.close(id);
-    store_.close_conversation(id, at, [this, id, at](std::error_code ec) {
-      if (ec) log_event("store_failed", {{"what", "close"}, {"conversation", id}});
-      deliver(id, {{make_frame(closed_event(id, at)), to_all}}, nullptr);
+    // `closed` goes out once the review is stored: a client that asks for it then finds it.
+    store_.close_conversation(id, at, [this, id, at, agent = view.agent](std::error_code ec) {
+      auto announce = [this, id, at] { deliver(id, {{make_frame(closed_event(id, at)), to_all}}, nullptr); };
+      if (ec) {
+        log_event("store_failed", {{"what", "close"}, {"conversation", id}});
+        return announce();
+      }
+      review_closed(id, agent, at, announce);
     });
   }
   if (view.live->channel == "api") {

@@ -84,6 +84,12 @@ class Relay {
   // The transcript, or the refusal (decide() in access.hpp). A customer gets their own chat
   // without coaching or whispers.
   EventResult transcript(const Identity& who, const std::string& id, std::int64_t after_seq = 0);
+  // GET /api/conversations/{id}/review (relay_review.cpp): the stored review of a closed
+  // conversation with the customer's rating, or the refusal (decide() with Access::review).
+  EventResult review(const Identity& who, const std::string& id);
+  // GET /api/insights: stored reviews of conversations closed in [from, to) aggregated
+  // (coach/insights.hpp), for `agent` alone or ("") the team; decide_insights() says who may ask.
+  EventResult insights(const Identity& who, std::int64_t from, std::int64_t to, const std::string& agent);
   // The conversation as the one access rule sees it: from memory, else from the store (closed
   // before a restart); null when there is none.
   std::optional<ConversationFacts> facts(const std::string& id);
@@ -128,6 +134,10 @@ class Relay {
   // per conversation, so thousands of open conversations do not fill a supervisor's send queue
   // (--send-queue counts frames) and get it dropped.
   Frames board_pages();
+  void on_rating(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  // Reviews the conversation that just closed (its messages as stored) and stores the review;
+  // `then` runs once that is stored or failed, on the store's thread.
+  void review_closed(const std::string& id, const std::string& agent, std::int64_t at, std::function<void()> then);
   // The open conversation `id` if `who` may write to it; otherwise refuses and returns null.
   std::optional<ConversationView> writable(Peer& peer, Access what, const std::string& id, const nlohmann::json& ref);
   // Marks it closed, stores that, and tells everyone in it.

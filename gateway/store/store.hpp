@@ -77,12 +77,33 @@ struct RuleAuditRecord {
 
 using StoreDone = std::function<void(std::error_code)>;
 
+// The customer's rating of a closed live chat (issue 22): one per conversation, a later one
+// replaces it.
+struct RatingRecord {
+  std::string conversation;
+  int score = 0;  // 1..5
+  std::string comment;
+  std::int64_t at = 0;
+};
+
+// The review of a closed conversation (coach/review.hpp), stored when it closes, with the rating
+// when there is one.
+struct ReviewRecord {
+  std::string conversation;
+  std::string agent;  // sub, "" when none was assigned
+  std::int64_t closed_at = 0;
+  std::string rules_version;
+  std::string review_json;  // coach::review_json()
+  std::optional<RatingRecord> rating;
+};
+
 // Privacy (issue 24, gateway/privacy/): what is stored about one customer (their live chats,
 // found by the customer's sub), and the audit line of an erasure, which never holds the content.
 struct CustomerData {
   std::vector<ConversationRecord> conversations;
   std::vector<MessageRecord> messages;  // by conversation, then seq
   std::vector<WhisperRecord> whispers;
+  std::vector<ReviewRecord> reviews;  // of those conversations, each with its rating (a rating alone: empty review_json)
 };
 struct ErasureRecord {
   std::int64_t at = 0;
@@ -124,6 +145,16 @@ class Store {
   // The most recent messages of all conversations (by time), oldest first.
   virtual std::vector<MessageRecord> recent_messages(std::size_t limit);
 
+  // Reviews and ratings (issue 22). A store without them (a test double) refuses writes and has
+  // none. save_review replaces an earlier review of the conversation, save_rating an earlier rating.
+  virtual void save_review(ReviewRecord r, StoreDone done);
+  virtual void save_rating(RatingRecord r, StoreDone done);
+  // With its rating (which may exist without a review, e.g. when the review could not be stored).
+  virtual std::optional<ReviewRecord> review(const std::string& conversation);
+  virtual std::optional<RatingRecord> rating(const std::string& conversation);
+  // Reviews of conversations closed in [from, to), oldest close first, with their ratings.
+  virtual std::vector<ReviewRecord> reviews(std::int64_t from, std::int64_t to);
+
   // Privacy. A store without them (a test double) refuses writes and has nothing.
   // Everything stored about `customer`'s conversations.
   virtual CustomerData customer_data(const std::string& customer);
@@ -148,6 +179,15 @@ class Store {
   virtual std::optional<ConversationRecord> open_conversation_of(const std::string& customer);
   virtual std::map<std::string, int> open_per_agent();
 };
+
+// The reviews and ratings of the conversations in `data` (reviews and ratings hold the customer's
+// words too, so an export carries them).
+inline void add_reviews(Store& store, CustomerData& data) {
+  for (const auto& c : data.conversations) {
+    if (auto r = store.review(c.id)) data.reviews.push_back(std::move(*r));
+    else if (auto rating = store.rating(c.id)) data.reviews.push_back({c.id, c.agent, c.closed_at.value_or(0), "", "", std::move(rating)});
+  }
+}
 
 struct Metrics;
 

@@ -25,12 +25,14 @@ def write(target, items):
 def frames():
     doc = open(os.path.join(ROOT, "docs", "protocol.md")).read()
     out = [l for l in doc.splitlines() if l.startswith('{"type":"') and l.endswith("}")]
-    client = [l for l in out if re.match(r'\{"type":"(message|draft|close|whisper|subscribe)"', l)]
+    client = [l for l in out if re.match(r'\{"type":"(message|draft|close|whisper|subscribe|rating)"', l)]
     bad = ['{"type":"message","text":"hi"}', '{"type":"message","text":"","client_id":"k1"}',
            '{"type":"teleport"}', '{"text":"no type"}', '[1,2,3]', '"message"', '{"type":7}',
            '{"type":"draft","conversation":"c3","text":""}', '{"type":"close","conversation":null}',
            '{"type":"message","text":"caf\\u00e9 \\ud83d\\ude00","client_id":"k2","extra":{"a":[1,2.5e300,null]}}',
-           '{"type":"message","text":"x","client_id":"' + "k" * 129 + '"}', '{"type":"message"', '']
+           '{"type":"message","text":"x","client_id":"' + "k" * 129 + '"}', '{"type":"message"', '',
+           '{"type":"rating","conversation":"c3","score":"5"}', '{"type":"rating","conversation":"c3","score":4.5,"comment":null}',
+           '{"type":"rating","conversation":"c3","score":99999999999999999999}']
     return client + bad
 
 

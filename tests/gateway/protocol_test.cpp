@@ -93,3 +93,33 @@ TEST_CASE("roles may send only their frames") {
   CHECK_FALSE(check_role(frame(FrameType::subscribe), UserRole::admin));
   CHECK(check_role(frame(FrameType::subscribe), UserRole::customer));
 }
+
+TEST_CASE("a rating frame: a whole score from 1 to 5 and a short comment, from a customer") {
+  auto p = parse_client_frame(R"({"type":"rating","conversation":"c3","score":2,"comment":"Nobody said sorry."})");
+  REQUIRE(p.frame);
+  CHECK(p.frame->type == FrameType::rating);
+  CHECK(p.frame->conversation == "c3");
+  CHECK(p.frame->score == 2);
+  CHECK(p.frame->comment == "Nobody said sorry.");
+  CHECK(code_of(R"({"type":"rating","conversation":"c3","score":5})") == "ok");
+  for (const char* bad : {R"({"type":"rating","conversation":"c3","score":0})", R"({"type":"rating","conversation":"c3","score":6})",
+                          R"({"type":"rating","conversation":"c3","score":"5"})", R"({"type":"rating","conversation":"c3","score":4.5})",
+                          R"({"type":"rating","conversation":"c3","score":-1})", R"({"type":"rating","conversation":"c3","score":99999999999999999999})"}) {
+    INFO(bad);
+    auto e = parse_client_frame(bad);
+    REQUIRE_FALSE(e.frame);
+    CHECK(e.error.code == "bad_field");
+    CHECK(e.error.message.find("whole number from 1 (bad) to 5 (great)") != std::string::npos);
+    CHECK(e.error.ref == "rating");
+  }
+  CHECK(parse_client_frame(R"({"type":"rating","conversation":"c3","score":6})").error.message.find("6 is out of range") != std::string::npos);
+  CHECK(parse_client_frame(R"({"type":"rating","conversation":"c3","score":"5"})").error.message.find("not a string") != std::string::npos);
+  CHECK(code_of(R"({"type":"rating","conversation":"c3"})") == "missing_field");
+  CHECK(code_of(R"({"type":"rating","score":3})") == "missing_field");
+  const auto huge = parse_client_frame(R"({"type":"rating","conversation":"c3","score":3,"comment":")" + std::string(1001, 'x') + "\"}");
+  REQUIRE_FALSE(huge.frame);
+  CHECK(huge.error.message == "\"comment\" is 1001 bytes; shorten it to at most 1000");
+  CHECK(code_of(R"({"type":"rating","conversation":"c3","score":3,"comment":7})") == "bad_field");
+  CHECK_FALSE(check_role(*p.frame, UserRole::customer));
+  for (auto role : {UserRole::agent, UserRole::supervisor, UserRole::admin}) CHECK(check_role(*p.frame, role));
+}

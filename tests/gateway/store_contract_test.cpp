@@ -209,6 +209,61 @@ TEST_CASE("store contract: purge, erase and rewrite touch what they say and noth
   CHECK(store->messages("old2")[1].text == "text 2");
 }
 
+TEST_CASE("store contract: reviews and ratings are stored, replaced, read by range, and erased with the conversation") {
+  const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(kind);
+  Place place(kind);
+  {
+    auto store = place.open();
+    for (const char* id : {"c1", "c2", "c3"}) {
+      store->open_conversation({id, std::string("cust-") + id, "Dana", "alice", "ws", 100, std::nullopt}, ignore);
+      store->append_message(message(id, 1), ignore);
+    }
+    std::vector<std::error_code> results;
+    auto keep = [&](std::error_code ec) { results.push_back(ec); };
+    store->save_review({"c1", "alice", 1000, "default@x", R"({"outcome":{"result":"abandoned"}})", std::nullopt}, keep);
+    store->save_review({"c1", "alice", 1000, "default@x", R"({"outcome":{"result":"resolved"}})", std::nullopt}, keep);  // replaces
+    store->save_review({"c2", "bob", 2000, "default@x", R"({"n":2})", std::nullopt}, keep);
+    store->save_review({"c3", "alice", 3000, "default@x", R"({"n":3})", std::nullopt}, keep);
+    store->save_rating({"c1", 2, "slow", 1500}, keep);
+    store->save_rating({"c1", 4, "better after all", 1600}, keep);  // replaces
+    store->flush();
+    CHECK(results == std::vector<std::error_code>(6));
+  }
+  auto store = place.open();  // read back after reopening
+  auto c1 = store->review("c1");
+  REQUIRE(c1);
+  CHECK(c1->agent == "alice");
+  CHECK(c1->closed_at == 1000);
+  CHECK(c1->rules_version == "default@x");
+  CHECK(c1->review_json == R"({"outcome":{"result":"resolved"}})");
+  REQUIRE(c1->rating);
+  CHECK(c1->rating->score == 4);
+  CHECK(c1->rating->comment == "better after all");
+  CHECK(c1->rating->at == 1600);
+  CHECK_FALSE(store->review("c2")->rating);
+  CHECK_FALSE(store->review("nope"));
+  CHECK(store->rating("c1")->score == 4);
+  CHECK_FALSE(store->rating("c2"));
+  auto range = store->reviews(1000, 3000);  // [from, to)
+  REQUIRE(range.size() == 2);
+  CHECK(range[0].conversation == "c1");
+  CHECK(range[0].rating);
+  CHECK(range[1].conversation == "c2");
+  // A customer's data export carries them.
+  auto data = store->customer_data("cust-c1");
+  REQUIRE(data.reviews.size() == 1);
+  CHECK(data.reviews[0].conversation == "c1");
+  REQUIRE(data.reviews[0].rating);
+  CHECK(data.reviews[0].rating->comment == "better after all");
+  // Erasing the customer takes the review and the rating (the customer's words) with it.
+  store->erase_customer("cust-c1", {500, "ada", "hash", 0, 0, 0}, [](std::error_code, const ErasureRecord&) {});
+  store->flush();
+  CHECK_FALSE(store->review("c1"));
+  CHECK_FALSE(store->rating("c1"));
+  CHECK(store->review("c2"));
+}
+
 TEST_CASE("store contract (PostgreSQL): a client_id resent by the same author is stored once; conversation ids come in blocks") {
   Place place("postgresql");
   auto store = place.open();

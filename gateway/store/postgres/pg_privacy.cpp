@@ -27,8 +27,11 @@ bool delete_conversation(Connection& db, const std::string& id, std::int64_t& me
   p.add(id);
   auto m = db.exec("DELETE FROM messages WHERE conversation=$1", p);
   auto w = db.exec("DELETE FROM whispers WHERE conversation=$1", p);
+  // The review quotes the messages and the rating may hold the customer's words: they go too.
+  auto v = db.exec("DELETE FROM reviews WHERE conversation=$1", p);
+  auto r = db.exec("DELETE FROM ratings WHERE conversation=$1", p);
   auto c = db.exec("DELETE FROM conversations WHERE id=$1", p);
-  if (!m.ok() || !w.ok() || !c.ok()) return false;
+  if (!m.ok() || !w.ok() || !v.ok() || !r.ok() || !c.ok()) return false;
   messages += m.affected();
   whispers += w.affected();
   return true;

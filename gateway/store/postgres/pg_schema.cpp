@@ -43,12 +43,22 @@ CREATE UNIQUE INDEX messages_client_id ON messages(conversation, author, client_
 CREATE SEQUENCE conversation_ids INCREMENT BY 100 MINVALUE 1;
 )sql";
 
+// Issue 22: the review of each closed conversation and the customer's rating of it.
+constexpr const char* kReviews = R"sql(
+CREATE TABLE reviews(
+  conversation text PRIMARY KEY, agent text NOT NULL, closed_at bigint NOT NULL, rules_version text NOT NULL,
+  review text NOT NULL);
+CREATE INDEX reviews_by_close ON reviews(closed_at);
+CREATE TABLE ratings(conversation text PRIMARY KEY, score int NOT NULL, comment text NOT NULL, at bigint NOT NULL);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all{
       {1, "tables", kTables},
       {2, "a client_id is stored once per author and conversation; conversation ids in blocks", kClientIds},
+      {3, "reviews of closed conversations and customer ratings", kReviews},
   };
   return all;
 }

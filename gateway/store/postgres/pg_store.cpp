@@ -56,6 +56,10 @@ constexpr Statement kStatements[] = {
     {"live", "INSERT INTO rule_live VALUES(1, (SELECT version FROM rule_versions WHERE version=$1)) "
              "ON CONFLICT (one) DO UPDATE SET version=excluded.version"},
     {"audit", "INSERT INTO rule_audit(at, who, who_name, action, version, from_version, message) VALUES($1,$2,$3,$4,$5,$6,$7)"},
+    {"review", "INSERT INTO reviews VALUES($1,$2,$3,$4,$5) ON CONFLICT (conversation) DO UPDATE SET agent=excluded.agent, "
+               "closed_at=excluded.closed_at, rules_version=excluded.rules_version, review=excluded.review"},
+    {"rating", "INSERT INTO ratings VALUES($1,$2::int,$3,$4) ON CONFLICT (conversation) DO UPDATE SET score=excluded.score, "
+               "comment=excluded.comment, at=excluded.at"},
 };
 
 struct Assign {
@@ -77,7 +81,8 @@ struct SetLive {
 struct PrivacyWrite {
   std::function<bool(pg::Connection&)> work;
 };
-using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, PrivacyWrite>;
+using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, PrivacyWrite,
+                           ReviewRecord, RatingRecord>;
 struct Op {
   Write write;
   StoreDone done;
@@ -124,6 +129,38 @@ class PostgresStore final : public Store {
     push({AddVersion{std::move(v), std::move(a)}, std::move(d)});
   }
   void set_live_rules(std::int64_t v, RuleAuditRecord a, StoreDone d) override { push({SetLive{v, std::move(a)}, std::move(d)}); }
+  void save_review(ReviewRecord r, StoreDone d) override { push({std::move(r), std::move(d)}); }
+  void save_rating(RatingRecord r, StoreDone d) override { push({std::move(r), std::move(d)}); }
+  std::optional<RatingRecord> rating(const std::string& conversation) override {
+    Params p;
+    p.add(conversation);
+    auto r = read("SELECT conversation, score, comment, at FROM ratings WHERE conversation=$1", p);
+    if (r.rows() == 0) return std::nullopt;
+    return RatingRecord{r.text(0, 0), static_cast<int>(r.integer(0, 1)), r.text(0, 2), r.integer(0, 3)};
+  }
+  std::optional<ReviewRecord> review(const std::string& conversation) override {
+    Params p;
+    p.add(conversation);
+    auto found = read_reviews("WHERE v.conversation=$1", p);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+  std::vector<ReviewRecord> reviews(std::int64_t from, std::int64_t to) override {
+    Params p;
+    p.add(from).add(to);
+    return read_reviews("WHERE v.closed_at >= $1 AND v.closed_at < $2 ORDER BY v.closed_at, v.conversation", p);
+  }
+  std::vector<ReviewRecord> read_reviews(const std::string& where, const Params& p) {
+    auto r = read("SELECT v.conversation, v.agent, v.closed_at, v.rules_version, v.review, r.score, r.comment, r.at "
+                  "FROM reviews v LEFT JOIN ratings r ON r.conversation = v.conversation " + where, p);
+    std::vector<ReviewRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      ReviewRecord rec{r.text(i, 0), r.text(i, 1), r.integer(i, 2), r.text(i, 3), r.text(i, 4), std::nullopt};
+      if (!r.is_null(i, 5)) rec.rating = RatingRecord{rec.conversation, static_cast<int>(r.integer(i, 5)), r.text(i, 6), r.integer(i, 7)};
+      out.push_back(std::move(rec));
+    }
+    return out;
+  }
 
   void erase_customer(std::string customer, ErasureRecord audit, ErasureDone done) override {
     auto rec = std::make_shared<ErasureRecord>(std::move(audit));
@@ -217,9 +254,14 @@ class PostgresStore final : public Store {
     return out;
   }
   CustomerData customer_data(const std::string& customer) override {
-    std::lock_guard lock(read_mutex_);
-    reconnect_reader();
-    return pg::read_customer(rdb_, customer);
+    CustomerData out;
+    {
+      std::lock_guard lock(read_mutex_);
+      reconnect_reader();
+      out = pg::read_customer(rdb_, customer);
+    }
+    add_reviews(*this, out);
+    return out;
   }
   std::vector<ErasureRecord> erasures() override {
     std::lock_guard lock(read_mutex_);
@@ -334,6 +376,16 @@ class PostgresStore final : public Store {
       Params live;
       live.add(sl->version);
       return send("live", live) && send("audit", audit_params(sl->audit)) ? 2 : -1;
+    }
+    if (auto* rv = std::get_if<ReviewRecord>(&w)) {
+      Params p;
+      p.add(rv->conversation).add(rv->agent).add(rv->closed_at).add(rv->rules_version).add(rv->review_json);
+      return send("review", p) ? 1 : -1;
+    }
+    if (auto* rt = std::get_if<RatingRecord>(&w)) {
+      Params p;
+      p.add(rt->conversation).add(static_cast<std::int64_t>(rt->score)).add(rt->comment).add(rt->at);
+      return send("rating", p) ? 1 : -1;
     }
     return -1;  // a PrivacyWrite never goes on the pipeline
   }

@@ -99,6 +99,12 @@ CREATE TABLE IF NOT EXISTS rule_live(one INTEGER PRIMARY KEY CHECK(one = 1), ver
 CREATE TABLE IF NOT EXISTS rule_audit(
   at INTEGER NOT NULL, who TEXT NOT NULL, who_name TEXT NOT NULL, action TEXT NOT NULL,
   version INTEGER NOT NULL, from_version INTEGER, message TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews(
+  conversation TEXT PRIMARY KEY, agent TEXT NOT NULL, closed_at INTEGER NOT NULL, rules_version TEXT NOT NULL,
+  review TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS reviews_by_close ON reviews(closed_at);
+CREATE TABLE IF NOT EXISTS ratings(
+  conversation TEXT PRIMARY KEY, score INTEGER NOT NULL, comment TEXT NOT NULL, at INTEGER NOT NULL);
 )sql";
 
 // A database from before the chain: messages had PRIMARY KEY(conversation, seq). Rebuilt once,
@@ -147,7 +153,8 @@ struct PrivacyWrite {
   std::function<bool(Database&)> work;
   const char* after;
 };
-using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, PrivacyWrite>;
+using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, PrivacyWrite,
+                           ReviewRecord, RatingRecord>;
 struct Op {
   Write write;
   StoreDone done;
@@ -191,8 +198,10 @@ class SqliteStore final : public Store {
     ins_version_ = wdb_.prepare("INSERT INTO rule_versions VALUES(?,?,?,?,?,?,?,?)");
     set_live_ = wdb_.prepare("INSERT OR REPLACE INTO rule_live VALUES(1, (SELECT version FROM rule_versions WHERE version=?))");
     ins_audit_ = wdb_.prepare("INSERT INTO rule_audit VALUES(?,?,?,?,?,?,?)");
+    ins_review_ = wdb_.prepare("INSERT OR REPLACE INTO reviews VALUES(?,?,?,?,?)");
+    ins_rating_ = wdb_.prepare("INSERT OR REPLACE INTO ratings VALUES(?,?,?,?)");
     if (!ins_conv_.ok() || !assign_.ok() || !close_.ok() || !ins_msg_.ok() || !link_msg_.ok() || !ins_whisper_.ok() || !ins_version_.ok() ||
-        !set_live_.ok() || !ins_audit_.ok()) {
+        !set_live_.ok() || !ins_audit_.ok() || !ins_review_.ok() || !ins_rating_.ok()) {
       error = "cannot prepare statements: " + wdb_.error();
       return false;
     }
@@ -209,10 +218,34 @@ class SqliteStore final : public Store {
     push({AddVersion{std::move(v), std::move(a)}, std::move(d)});
   }
   void set_live_rules(std::int64_t v, RuleAuditRecord a, StoreDone d) override { push({SetLive{v, std::move(a)}, std::move(d)}); }
+  void save_review(ReviewRecord r, StoreDone d) override { push({std::move(r), std::move(d)}); }
+  void save_rating(RatingRecord r, StoreDone d) override { push({std::move(r), std::move(d)}); }
+  std::optional<RatingRecord> rating(const std::string& conversation) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare("SELECT conversation, score, comment, at FROM ratings WHERE conversation=?");
+    if (!st.ok()) return std::nullopt;
+    st.bind(1, conversation);
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return RatingRecord{st.text(0), static_cast<int>(st.integer(1)), st.text(2), st.integer(3)};
+  }
+  std::optional<ReviewRecord> review(const std::string& conversation) override {
+    auto found = read_reviews("WHERE v.conversation=?1", [&](Statement& st) { st.bind(1, conversation); });
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+  std::vector<ReviewRecord> reviews(std::int64_t from, std::int64_t to) override {
+    return read_reviews("WHERE v.closed_at >= ?1 AND v.closed_at < ?2 ORDER BY v.closed_at, v.conversation",
+                        [&](Statement& st) { st.bind(1, from).bind(2, to); });
+  }
 
   CustomerData customer_data(const std::string& customer) override {
-    std::lock_guard lock(read_mutex_);
-    return privacy::read_customer(rdb_, customer);
+    CustomerData out;
+    {
+      std::lock_guard lock(read_mutex_);
+      out = privacy::read_customer(rdb_, customer);
+    }
+    add_reviews(*this, out);
+    return out;
   }
   std::vector<ErasureRecord> erasures() override {
     std::lock_guard lock(read_mutex_);
@@ -371,6 +404,22 @@ class SqliteStore final : public Store {
     return st.ok() && st.step() == SQLITE_ROW;
   }
 
+  std::vector<ReviewRecord> read_reviews(const std::string& where, const std::function<void(Statement&)>& bind) {
+    std::lock_guard lock(read_mutex_);
+    std::vector<ReviewRecord> out;
+    auto st = rdb_.prepare(
+        "SELECT v.conversation, v.agent, v.closed_at, v.rules_version, v.review, r.score, r.comment, r.at "
+        "FROM reviews v LEFT JOIN ratings r ON r.conversation = v.conversation " + where);
+    if (!st.ok()) return out;
+    bind(st);
+    while (st.step() == SQLITE_ROW) {
+      ReviewRecord rec{st.text(0), st.text(1), st.integer(2), st.text(3), st.text(4), std::nullopt};
+      if (!st.is_null(5)) rec.rating = RatingRecord{rec.conversation, static_cast<int>(st.integer(5)), st.text(6), st.integer(7)};
+      out.push_back(std::move(rec));
+    }
+    return out;
+  }
+
   static ConversationRecord read_conversation(const Statement& st) {
     ConversationRecord c{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5), std::nullopt};
     if (!st.is_null(6)) c.closed_at = st.integer(6);
@@ -450,6 +499,12 @@ class SqliteStore final : public Store {
       return step_once(set_live_) && audit(av->audit);
     } else if (auto* pw = std::get_if<PrivacyWrite>(&w)) {
       return pw->work(wdb_);
+    } else if (auto* rv = std::get_if<ReviewRecord>(&w)) {
+      st = &ins_review_;
+      st->bind(1, rv->conversation).bind(2, rv->agent).bind(3, rv->closed_at).bind(4, rv->rules_version).bind(5, rv->review_json);
+    } else if (auto* rt = std::get_if<RatingRecord>(&w)) {
+      st = &ins_rating_;
+      st->bind(1, rt->conversation).bind(2, static_cast<std::int64_t>(rt->score)).bind(3, rt->comment).bind(4, rt->at);
     } else if (auto* sl = std::get_if<SetLive>(&w)) {
       set_live_.bind(1, sl->version);  // NOT NULL fails for a version that is not stored
       return step_once(set_live_) && audit(sl->audit);
@@ -517,7 +572,8 @@ class SqliteStore final : public Store {
 
   Metrics* metrics_;
   Database wdb_, rdb_;
-  Statement ins_conv_, assign_, close_, ins_msg_, link_msg_, ins_whisper_, ins_version_, set_live_, ins_audit_;
+  Statement ins_conv_, assign_, close_, ins_msg_, link_msg_, ins_whisper_, ins_version_, set_live_, ins_audit_, ins_review_,
+      ins_rating_;
   std::mutex read_mutex_;
   std::mutex mutex_;
   std::condition_variable cv_, idle_cv_;
@@ -542,6 +598,15 @@ std::optional<RuleVersionRecord> Store::rule_version(std::int64_t) { return std:
 std::optional<std::int64_t> Store::live_rules() { return std::nullopt; }
 std::vector<RuleAuditRecord> Store::rule_audit() { return {}; }
 std::vector<MessageRecord> Store::recent_messages(std::size_t) { return {}; }
+void Store::save_review(ReviewRecord, StoreDone done) {
+  if (done) done(StoreError::unsupported);
+}
+void Store::save_rating(RatingRecord, StoreDone done) {
+  if (done) done(StoreError::unsupported);
+}
+std::optional<ReviewRecord> Store::review(const std::string&) { return std::nullopt; }
+std::optional<RatingRecord> Store::rating(const std::string&) { return std::nullopt; }
+std::vector<ReviewRecord> Store::reviews(std::int64_t, std::int64_t) { return {}; }
 CustomerData Store::customer_data(const std::string&) { return {}; }
 void Store::erase_customer(std::string, ErasureRecord audit, ErasureDone done) {
   if (done) done(std::make_error_code(std::errc::function_not_supported), audit);

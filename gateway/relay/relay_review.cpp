@@ -1,0 +1,125 @@
+// After the close (issue 22): the review of each closed conversation, the customer's rating, and
+// team insights over stored reviews. The coach does the reviewing (coach/review.hpp) and the
+// aggregation (coach/insights.hpp); this file reads and writes the store and decides nothing about
+// access itself (relay/access.hpp does).
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+
+#include "insights.hpp"
+#include "json_io.hpp"
+#include "obs/log.hpp"
+#include "protocol/server_events.hpp"
+#include "relay/relay.hpp"
+#include "review.hpp"
+
+namespace tact::gateway {
+
+using nlohmann::json;
+
+namespace {
+
+EventResult refusal(const AccessDecision& d) { return {d.status, {{"error", d.code}, {"message", d.message}}}; }
+
+json rating_json(const std::optional<RatingRecord>& r) {
+  if (!r) return nullptr;
+  return {{"score", r->score}, {"comment", r->comment}, {"at", r->at}};
+}
+
+}  // namespace
+
+void Relay::review_closed(const std::string& id, const std::string& agent, std::int64_t at, std::function<void()> then) {
+  // Contained: whatever goes wrong with the review, `closed` still goes out.
+  std::optional<ReviewRecord> rec;
+  try {
+    const auto rules = this->rules();
+    const auto stored = store_.conversation(id);
+    // Gone already: erased (DELETE /api/data/customers/{sub} closes, then erases). Nothing to review.
+    if (!stored) throw std::runtime_error("the conversation is no longer stored");
+    std::vector<coach::Event> events;
+    for (auto& m : store_.messages(id)) {
+      const auto role = coach::parse_role(m.role).value_or(coach::Role::customer);
+      events.push_back({role, std::move(m.text), m.at, std::move(m.id), stored->customer_name});
+    }
+    const auto review = coach::review_conversation(*rules.set, events, at);
+    rec = ReviewRecord{id, agent, at, rules.version, coach::dump(coach::review_json(review)), std::nullopt};
+    const auto missed = std::count_if(review.steps.begin(), review.steps.end(), [](const coach::ReviewStep& s) { return s.status != "done"; });
+    log_event("conversation_reviewed", {{"conversation", id}, {"cause", review.root_cause.id}, {"outcome", review.outcome.result},
+                                        {"missed", static_cast<std::int64_t>(missed)}});
+  } catch (const std::exception& e) {
+    log_event("review_failed", {{"conversation", id}, {"error", e.what()}});
+  }
+  if (!rec) return then();
+  store_.save_review(std::move(*rec), [id, then = std::move(then)](std::error_code ec) {
+    if (ec) log_event("store_failed", {{"what", "review"}, {"conversation", id}, {"kind", ec.message()}});
+    then();
+  });
+}
+
+EventResult Relay::review(const Identity& who, const std::string& id) {
+  auto known = facts(id);
+  if (auto d = decide(who, Access::review, id, known ? &*known : nullptr); !d) return refusal(d);
+  if (known->open)
+    return {404, {{"error", "not_closed"}, {"message", "conversation \"" + id + "\" is still open; its review is made when it closes"}}};
+  auto stored = store_.review(id);
+  if (!stored)
+    return {404, {{"error", "no_review"},
+                  {"message", "no review is stored for conversation \"" + id +
+                                  "\": it closed before reviews existed, or its review could not be stored (see the server log)"}}};
+  json out = json::parse(stored->review_json, nullptr, false);
+  if (!out.is_object()) return {500, {{"error", "bad_review"}, {"message", "the stored review of \"" + id + "\" cannot be read"}}};
+  const auto conv = store_.conversation(id);
+  out["conversation"] = id;
+  out["agent"] = stored->agent;
+  out["customer"] = conv ? conv->customer_name : "";
+  out["closed_at"] = stored->closed_at;
+  out["rules_version"] = stored->rules_version;
+  out["rating"] = rating_json(stored->rating);
+  return {200, std::move(out)};
+}
+
+EventResult Relay::insights(const Identity& who, std::int64_t from, std::int64_t to, const std::string& agent) {
+  if (auto d = decide_insights(who, agent); !d) return refusal(d);
+  // An agent asking without naming anyone gets their own.
+  const std::string only = who.role == UserRole::agent ? who.sub : agent;
+  std::vector<coach::ReviewRow> rows;
+  for (auto& r : store_.reviews(from, to)) {
+    if (!only.empty() && r.agent != only) continue;
+    auto review = json::parse(r.review_json, nullptr, false);
+    if (!review.is_object()) continue;
+    std::optional<coach::RatingValue> rating;
+    if (r.rating) rating = coach::RatingValue{r.rating->score, r.rating->comment, r.rating->at};
+    rows.push_back({r.conversation, r.agent, r.closed_at, std::move(review), std::move(rating)});
+  }
+  auto out = coach::insights(rows, from, to);
+  out["agent"] = only;
+  return {200, std::move(out)};
+}
+
+void Relay::on_rating(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
+  const json ref = "rating";
+  auto known = facts(f.conversation);
+  if (auto d = decide(peer->who(), Access::rate, f.conversation, known ? &*known : nullptr); !d)
+    return refuse(*peer, {d.code, d.message, ref});
+  const bool replaced = store_.rating(f.conversation).has_value();
+  // The comment is the customer's words: stored redacted like their messages (unless --redact off).
+  RatingRecord rec{f.conversation, f.score,
+                   limits_.redact == RedactMode::off ? f.comment : rules().set->redactor().redact_text(f.comment), now_()};
+  auto frame = make_frame(rated_event(rec.conversation, rec.score, rec.comment, rec.at, replaced));
+  std::weak_ptr<Peer> sender = peer;
+  const std::string id = f.conversation;
+  const int score = f.score;
+  store_.save_rating(std::move(rec), [this, sender, frame, id, score, replaced](std::error_code ec) {
+    auto p = sender.lock();
+    if (ec) {
+      log_event("store_failed", {{"what", "rating"}, {"conversation", id}});
+      if (p) refuse(*p, {"store_failed", "the rating could not be stored; send it again", "rating"});
+      return;
+    }
+    log_event("conversation_rated", {{"conversation", id}, {"score", score}, {"replaced", replaced}});
+    if (p) p->send(frame);
+  });
+}
+
+}  // namespace tact::gateway
