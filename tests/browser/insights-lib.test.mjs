@@ -69,7 +69,8 @@ test("the agent's review: done steps went well with the message quoted; missed, 
   assert.deepEqual(notes.wentWell.map((n) => n.quote), [texts['c3-2'], '']);
   assert.match(notes.wentWell[1].text, /thanked/);
   assert.deepEqual(notes.tryNext.map((n) => n.text.split(':')[0]), ['Apologize sincerely', 'Take ownership', 'Blame']);
-  assert.equal(notes.tryNext[1].quote, texts['c3-3']);
+  assert.equal(notes.tryNext[1].quote, '', 'a spoiled step\'s why already quotes it');
+  assert.equal(notes.tryNext[2].quote, texts['c3-3']);
   assert.match(notes.tryNext[0].text, /without 'if' or 'but'/);
   assert.deepEqual(notes.summary, ['Cause: Delivery', 'First reply after 0:30', 'Health at the close: 56', 'Rated 2 of 5: “Nobody said sorry.”']);
 });

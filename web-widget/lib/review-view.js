@@ -20,7 +20,7 @@ export function reviewNotes(review, textOf = () => '') {
   const tryNext = [];
   for (const s of review.steps ?? []) {
     if (s.status === 'done') wentWell.push({ text: `${s.label}${s.at ? ` at ${clock(s.at)}` : ''}`, quote: quoted(textOf(s.message_id)) });
-    else if (s.status === 'spoiled') tryNext.push({ text: `${s.label}: ${s.why}`, quote: quoted(textOf(s.message_id)) });
+    else if (s.status === 'spoiled') tryNext.push({ text: `${s.label}: ${s.why}`, quote: '' }); // the why quotes it
     else if (s.status === 'missed') tryNext.push({ text: `${s.label}: ${s.why}`, quote: '' });
   }
   for (const f of review.flags ?? []) {
@@ -71,7 +71,11 @@ export class ReviewList {
     const item = el('button', { type: 'button', class: 'review-item', 'data-conversation': id },
       el('span', { class: 'who', dir: 'auto', text: name || review.customer || 'Customer' }),
       el('span', { class: 'muted', text: `health ${review.health?.final ?? '—'}${review.rating ? ` · ${review.rating.score}★` : ''}` }));
-    item.addEventListener('click', () => this.show(review, texts, name));
+    item.addEventListener('click', async () => {
+      // Read again: the customer may have rated it since.
+      const latest = await this.fetchJson(`/api/conversations/${encodeURIComponent(id)}/review`).catch(() => review);
+      this.show(latest, texts, name);
+    });
     this.list.prepend(el('li', {}, item));
     this.view.hidden = false;
   }
