@@ -49,6 +49,7 @@ test('resolved, rated, reviewed by the agent, counted on the insights page', asy
   assert.match(await dialog.locator('.review-summary').innerText(), /Rated 2 of 5: “Nobody said sorry.”/, 'the rating given after the close');
   await agent.screenshot({ path: join(screenshotDir, 'agent-review.png') });
   keepScreenshot('agent-review.png');
+  assert.deepEqual(await seriousViolations(agent), [], 'the review dialog: no serious or critical axe violation');
   await agent.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden', ...TIMEOUT });
 
@@ -69,6 +70,9 @@ test('resolved, rated, reviewed by the agent, counted on the insights page', asy
   await board.screenshot({ path: join(screenshotDir, 'insights.png'), fullPage: true });
   keepScreenshot('insights.png');
   assert.deepEqual(await seriousViolations(board), [], 'no serious or critical axe violation');
+  await board.emulateMedia({ colorScheme: 'dark' });
+  assert.deepEqual(await seriousViolations(board), [], 'none in dark mode either');
+  await board.emulateMedia({ colorScheme: 'light' });
 
   // One agent's numbers; an agent's own link shows only theirs.
   await row.locator('button').click();
