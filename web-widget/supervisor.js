@@ -14,6 +14,7 @@ const BAD = new Set(['blame', 'excuse', 'non_apology', 'dismissive', 'negative_t
 const CUSTOMER = new Set(['complaint', 'frustration', 'escalation', 'gratitude', 'resolved']);
 
 const $ = (id) => document.getElementById(id);
+if (token) $('insights-link').href = `insights.html?token=${encodeURIComponent(token)}${server ? `&server=${encodeURIComponent(server)}` : ''}`;
 const cardsEl = $('cards');
 const convs = new Map(); // id -> conversation state
 let selected = null;

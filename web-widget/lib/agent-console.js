@@ -7,6 +7,7 @@ import { el } from './dom.js';
 import { Inbox } from './inbox.js';
 import { Transcript, composerRow } from './transcript.js';
 import { Drafts } from './drafts.js';
+import { ReviewList } from './review-view.js';
 import '../tact-coach.js';
 
 export class AgentConsole {
@@ -35,7 +36,9 @@ export class AgentConsole {
     // starts following it, can answer from before the first of them was stored.
     this.live = { conversation: null, messages: [] };
     const main = el('div', { class: 'console-main' }, bar, this.transcript.list, row, hint);
-    container.append(el('div', { class: 'console' }, this.inbox.view, main, this.coach));
+    this.reviews = new ReviewList((path) => this.coach.socket.get(path));
+    const side = el('div', { class: 'console-side' }, this.inbox.view, this.reviews.view);
+    container.append(el('div', { class: 'console' }, side, main, this.coach));
 
     this.inbox.addEventListener('select', (e) => this.open(e.detail));
     area.addEventListener('input', () => this.composerFor && this.drafts.set(this.composerFor, area.value));
@@ -118,6 +121,7 @@ export class AgentConsole {
         this.inbox.item(f.conversation).name ||= f.customer ?? '';
         break;
       case 'closed':
+        this.reviews.closed(f.conversation, this.inbox.items.get(f.conversation)?.name ?? '');
         this.inbox.remove(f.conversation);
         this.drafts.set(f.conversation, '');
         if (f.conversation === current) {

@@ -2,6 +2,7 @@
 // (GET /api/conversations/{id} with the customer's own token), messages "sending…" until stored.
 import { TactSocket, clientId } from './client.js';
 import { el } from './dom.js';
+import { RatingPrompt } from './rating-prompt.js';
 import { Transcript, composerRow } from './transcript.js';
 
 export class CustomerChat extends EventTarget {
@@ -17,6 +18,9 @@ export class CustomerChat extends EventTarget {
     this.area = area;
     this.status = el('p', { class: 'chat-status', role: 'status', 'aria-live': 'polite', hidden: true });
     container.append(this.transcript.list, this.status, row);
+    this.container = container;
+    this.composer = row;
+    this.rating = null; // the rating prompt of the conversation just closed
     this.socket.addEventListener('status', (e) => this.showStatus(e.detail));
     this.transcript.note('Say what went wrong — the agent on the right gets coached live.');
     this.socket.addEventListener('hello', (e) => {
@@ -37,11 +41,14 @@ export class CustomerChat extends EventTarget {
       if (e.detail.conversation === this.conversation) {
         this.conversation = null;
         this.transcript.note('The agent closed this conversation. Write again to open a new one.');
+        this.askRating(e.detail.conversation);
       }
       this.dispatchEvent(new CustomEvent('closed', { detail: e.detail }));
     });
+    this.socket.addEventListener('rated', (e) => this.rating?.conversation === e.detail.conversation && this.rating.rated(e.detail));
     this.socket.addEventListener('error', (e) => {
       const f = e.detail;
+      if (f.ref === 'rating' && this.rating) return this.rating.refused(f);
       const text = this.pending.get(f.ref);
       if (text !== undefined) {
         this.pending.delete(f.ref);
@@ -49,6 +56,18 @@ export class CustomerChat extends EventTarget {
       } else this.transcript.note(`Not sent: ${f.message ?? f.code}`);
     });
     this.socket.connect();
+  }
+
+  // The one-tap rating of the conversation the agent just closed, above the composer; a new
+  // message starts a new conversation and puts the prompt away.
+  askRating(conversation) {
+    this.rating?.view.remove();
+    this.rating = new RatingPrompt(conversation, (frame) => this.socket.send(frame));
+    this.container.insertBefore(this.rating.view, this.composer);
+    this.addEventListener('ack', () => {
+      this.rating?.view.remove();
+      this.rating = null;
+    }, { once: true });
   }
 
   showStatus(status) {
