@@ -54,6 +54,7 @@ Review review_conversation(const RuleSet& rules, const std::vector<Event>& event
   std::map<std::string, std::int64_t> times;
   std::optional<std::int64_t> first_customer;
   bool agent_replied = false;
+  bool last_says_goodbye = false;  // the customer's last message only thanks or confirms: nothing left to answer
   for (const auto& e : events) {
     if (!r.started_at) r.started_at = e.at_ms;
     times[e.message_id] = e.at_ms;
@@ -65,6 +66,8 @@ Review review_conversation(const RuleSet& rules, const std::vector<Event>& event
       r.outcome.resolved = r.outcome.resolved || has(acts, "resolved");
       r.outcome.escalated = r.outcome.escalated || has(acts, "escalation");
       r.outcome.thanked = r.outcome.thanked || (agent_replied && has(acts, "gratitude"));
+      last_says_goodbye = agent_replied && (has(acts, "gratitude") || has(acts, "resolved")) && !has(acts, "complaint") &&
+                          !has(acts, "frustration") && !has(acts, "escalation");
     } else {
       ++r.agent_messages;
       if (first_customer && !r.first_response_ms) r.first_response_ms = std::max<std::int64_t>(0, e.at_ms - *first_customer);
@@ -74,7 +77,7 @@ Review review_conversation(const RuleSet& rules, const std::vector<Event>& event
     }
     r.timeline.push_back({e.message_id, e.at_ms, conv.snapshot(rules, e.at_ms).health.score});
   }
-  r.outcome.abandoned = !events.empty() && events.back().role == Role::customer;
+  r.outcome.abandoned = !events.empty() && events.back().role == Role::customer && !last_says_goodbye;
   r.outcome.result = r.outcome.abandoned   ? "abandoned"
                      : r.outcome.resolved  ? "resolved"
                      : r.outcome.escalated ? "escalated"

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
       {"token", "print a token for the gateway: token --role R --sub ID [--name N] [--ttl 8h]", cli::token_command},
       {"data", "a customer's data on a stopped server's data dir: data export|erase --customer SUB [--data DIR]; data redact",
        cli::data_command},
+      {"report", "team insights from a data dir's reviews: report [--data DIR] [--from DATE] [--to DATE] [--agent SUB] [--html FILE] [--json]",
+       cli::report_command},
       {"integrations", "chat platforms Tact is installed in: integrations add chatwoot NAME --url URL --account ID --webhook-secret S; list; remove; token",
        cli::integrations_command},
   };

@@ -31,6 +31,16 @@ std::optional<std::string> conversation_id(const RouteCall& c) {
   return std::nullopt;
 }
 
+// An "at" of a body: ms since the epoch, between 1970 and 9999 (the coach subtracts and formats
+// times, which must not overflow); nullopt otherwise.
+std::optional<std::int64_t> time_of(const json& at) {
+  constexpr std::int64_t kMaxAt = 253402300799999;
+  const bool in_range = at.is_number_unsigned() ? at.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxAt)
+                                                : at.is_number_integer() && at.get<std::int64_t>() >= 0;
+  if (!in_range) return std::nullopt;
+  return at.get<std::int64_t>();
+}
+
 }  // namespace
 
 void list_conversations(const RouteCall& c) { c.respond(json_response(c.req, http::status::ok, c.ctx.relay.list(*c.who))); }
@@ -54,8 +64,21 @@ void get_conversation_review(const RouteCall& c) {
   if (auto id = conversation_id(c)) c.respond(result_response(c.req, c.ctx.relay.review(*c.who, *id)));
 }
 
+// An optional body {"at": ms}: when the host platform closed it (a replay of past chats closes
+// each at its end); now without one.
 void close_conversation(const RouteCall& c) {
-  if (auto id = conversation_id(c)) c.respond(result_response(c.req, c.ctx.relay.close_api(*c.who, *id)));
+  auto id = conversation_id(c);
+  if (!id) return;
+  std::optional<std::int64_t> at;
+  if (!c.req.body().empty()) {
+    const auto body = parse_untrusted(c.req.body());
+    const auto given = body.is_object() && body.contains("at") ? time_of(body["at"]) : std::nullopt;
+    if (!body.is_object() || (body.contains("at") && !given))
+      return c.respond(error_response(c.req, http::status::bad_request, "bad_field",
+                                      "the body is optional; when given it is {\"at\": ms since the epoch (1970..9999)}"));
+    at = given;
+  }
+  c.respond(result_response(c.req, c.ctx.relay.close_api(*c.who, *id, at)));
 }
 
 void post_conversation_event(const RouteCall& c) {
@@ -83,12 +106,9 @@ void post_conversation_event(const RouteCall& c) {
     return bad("bad_field", "\"text\" and \"name\" must not contain U+0000 (NUL); remove it and send again");
   std::int64_t at = c.ctx.now_ms();
   if (auto at_it = body.find("at"); at_it != body.end()) {
-    // Between 1970 and 9999: the coach subtracts and formats times, which must not overflow.
-    constexpr std::int64_t kMaxAt = 253402300799999;
-    const bool in_range = at_it->is_number_unsigned() ? at_it->get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxAt)
-                                                      : at_it->is_number_integer() && at_it->get<std::int64_t>() >= 0;
-    if (!in_range) return bad("bad_field", "\"at\" must be ms since the epoch (1970..9999)");
-    at = at_it->get<std::int64_t>();
+    auto given = time_of(*at_it);
+    if (!given) return bad("bad_field", "\"at\" must be ms since the epoch (1970..9999)");
+    at = *given;
   }
   // Only what the answer needs is captured: the request may be gone when it is stored.
   Request head;

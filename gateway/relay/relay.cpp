@@ -259,8 +259,8 @@ void Relay::on_close(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   if (view) close_conversation(*view, peer->who().sub);
 }
 
-void Relay::close_conversation(const ConversationView& view, const std::string& by) {
-  const auto at = now_();
+void Relay::close_conversation(const ConversationView& view, const std::string& by, std::optional<std::int64_t> when) {
+  const auto at = when.value_or(now_());
   const std::string id = view.live->id;
   {
     std::lock_guard lock(view.live->mutex);

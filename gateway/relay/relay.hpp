@@ -79,7 +79,8 @@ class Relay {
   // The host platform reassigned its open API conversation to `agent` (an integration's webhook).
   EventResult reassign_api(const Identity& who, const std::string& conversation, const std::string& agent);
   // POST /api/conversations/{id}/close.
-  EventResult close_api(const Identity& who, const std::string& conversation);
+  // `at`: when the host platform closed it (ms); now when absent.
+  EventResult close_api(const Identity& who, const std::string& conversation, std::optional<std::int64_t> at = std::nullopt);
   nlohmann::json list(const Identity& who);
   // The transcript, or the refusal (decide() in access.hpp). A customer gets their own chat
   // without coaching or whispers.
@@ -141,7 +142,7 @@ class Relay {
   // The open conversation `id` if `who` may write to it; otherwise refuses and returns null.
   std::optional<ConversationView> writable(Peer& peer, Access what, const std::string& id, const nlohmann::json& ref);
   // Marks it closed, stores that, and tells everyone in it.
-  void close_conversation(const ConversationView& view, const std::string& by);
+  void close_conversation(const ConversationView& view, const std::string& by, std::optional<std::int64_t> at = std::nullopt);
   void announce_assignment(const std::string& conversation, const std::string& agent);
   // Makes `agent` the open API conversation's agent (the host platform reassigned it).
   void reassign(const ConversationView& view, const std::string& agent);

@@ -175,12 +175,12 @@ EventResult Relay::reassign_api(const Identity& who, const std::string& conversa
   return {200, {{"id", conversation}, {"agent", agent}}};
 }
 
-EventResult Relay::close_api(const Identity& who, const std::string& conversation) {
+EventResult Relay::close_api(const Identity& who, const std::string& conversation, std::optional<std::int64_t> at) {
   auto known = facts(conversation);
   if (auto d = decide(who, Access::close, conversation, known ? &*known : nullptr); !d) return refusal(d);
   auto view = hub_.find(conversation);
   if (!view) return {409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}};
-  close_conversation(*view, who.sub);
+  close_conversation(*view, who.sub, at);
   return {200, {{"id", conversation}, {"open", false}}};
 }
 

@@ -12,6 +12,7 @@
 #include "obs/log.hpp"
 #include "protocol/server_events.hpp"
 #include "relay/relay.hpp"
+#include "relay/review_rows.hpp"
 #include "review.hpp"
 
 namespace tact::gateway {
@@ -83,16 +84,7 @@ EventResult Relay::insights(const Identity& who, std::int64_t from, std::int64_t
   if (auto d = decide_insights(who, agent); !d) return refusal(d);
   // An agent asking without naming anyone gets their own.
   const std::string only = who.role == UserRole::agent ? who.sub : agent;
-  std::vector<coach::ReviewRow> rows;
-  for (auto& r : store_.reviews(from, to)) {
-    if (!only.empty() && r.agent != only) continue;
-    auto review = json::parse(r.review_json, nullptr, false);
-    if (!review.is_object()) continue;
-    std::optional<coach::RatingValue> rating;
-    if (r.rating) rating = coach::RatingValue{r.rating->score, r.rating->comment, r.rating->at};
-    rows.push_back({r.conversation, r.agent, r.closed_at, std::move(review), std::move(rating)});
-  }
-  auto out = coach::insights(rows, from, to);
+  auto out = coach::insights(review_rows(store_, from, to, only), from, to);
   out["agent"] = only;
   return {200, std::move(out)};
 }

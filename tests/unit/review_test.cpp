@@ -159,6 +159,17 @@ TEST_CASE("outcomes: abandoned, resolved, escalated; no cause is 'other'", "[rev
   CHECK(r.outcome.result == "abandoned");
   CHECK(r.outcome.abandoned);
 
+  // A last word that only thanks leaves nothing to answer: thanked, not abandoned; "thanks, but
+  // it is still broken" is still waiting for an answer.
+  events = no_apology();
+  events.push_back({Role::customer, "Thank you, that's great", t0 + 200 * sec, "c1-5", ""});
+  r = coach::review_conversation(rules(), events, t0 + 300 * sec);
+  CHECK_FALSE(r.outcome.abandoned);
+  CHECK(r.outcome.result == "thanked");
+  events.back().text = "Thanks, but it still hasn't arrived!";
+  r = coach::review_conversation(rules(), events, t0 + 300 * sec);
+  CHECK(r.outcome.result == "abandoned");
+
   events = no_apology();
   events.push_back({Role::customer, "It arrived just now, problem solved. Thanks!", t0 + 200 * sec, "c1-5", ""});
   events.push_back({Role::agent, "Glad to hear it!", t0 + 210 * sec, "c1-6", ""});
