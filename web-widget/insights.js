@@ -62,7 +62,7 @@ function render(data) {
   if (!data.agent) {
     const current = agentPick.value;
     agentPick.replaceChildren(el('option', { value: '', text: 'Whole team' }),
-      ...(data.agents ?? []).map((a) => el('option', { value: a.agent, text: a.agent })));
+      ...(data.agents ?? []).filter((a) => a.agent).map((a) => el('option', { value: a.agent, text: a.agent })));
     agentPick.value = current;
   }
   agentPick.disabled = claims?.role === 'agent';
@@ -85,14 +85,15 @@ function render(data) {
   put('c-outcomes', barChart(outcomeRows(block), { title: 'Outcomes' }));
   put('c-ratings', barChart(ratingRows(block), { title: 'Customer ratings' }));
   $('agents').tBodies[0].replaceChildren(...(data.agents ?? []).map((a) => {
-    const pick = el('button', { type: 'button', text: a.agent });
+    const who = a.agent || '(no agent)'; // API conversations nobody was assigned
+    const pick = el('button', { type: 'button', text: who });
     pick.addEventListener('click', () => {
       agentPick.value = a.agent;
       load();
     });
     const weak = weakestStep(a);
     return el('tr', { 'data-agent': a.agent },
-      el('th', { scope: 'row' }, claims?.role === 'agent' ? a.agent : pick),
+      el('th', { scope: 'row' }, claims?.role === 'agent' || !a.agent ? who : pick),
       el('td', { text: String(a.conversations) }),
       el('td', { text: responseText(a.median_first_response_ms) }),
       el('td', { text: healthText(a.average_final_health) }),

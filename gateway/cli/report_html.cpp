@@ -154,7 +154,7 @@ std::string report_html(const json& insights, const std::string& title) {
     << "</div>\n<table><thead><tr><th>Agent</th><th>Conversations</th><th>Median first response</th><th>Average health</th>"
     << "<th>Rating</th><th>Weakest step</th></tr></thead><tbody>\n";
   for (const auto& a : insights.value("agents", json::array()))
-    h << "<tr><td>" << escaped(a.value("agent", std::string())) << "</td><td>" << a.value("conversations", 0) << "</td><td>"
+    h << "<tr><td>" << escaped(a.value("agent", std::string()).empty() ? "(no agent)" : a.value("agent", std::string())) << "</td><td>" << a.value("conversations", 0) << "</td><td>"
       << duration(field(a, "median_first_response_ms")) << "</td><td>" << number(field(a, "average_final_health")) << "</td><td>"
       << escaped(rating_words(field(a, "ratings"))) << "</td><td>" << escaped(weakest(a)) << "</td></tr>\n";
   h << "</tbody></table></body></html>\n";
@@ -178,7 +178,7 @@ std::string report_text(const json& insights, const std::string& title) {
   line("flags", list_rows(team.value("top_flags", json::array()), "kind"), "");
   line("outcomes", map_rows(team.value("outcomes", json::object())), "");
   for (const auto& a : insights.value("agents", json::array()))
-    t << "  " << a.value("agent", std::string()) << ": " << a.value("conversations", 0) << " conversations, median first response "
+    t << "  " << (a.value("agent", std::string()).empty() ? "(no agent)" : a.value("agent", std::string())) << ": " << a.value("conversations", 0) << " conversations, median first response "
       << duration(field(a, "median_first_response_ms")) << ", health " << number(field(a, "average_final_health")) << ", " << rating_words(field(a, "ratings"))
       << ", weakest step " << weakest(a) << "\n";
   return t.str();

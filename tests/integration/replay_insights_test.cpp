@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "conversation_file.hpp"
@@ -127,6 +128,22 @@ TEST_CASE("recorded conversations played into serve give the insights tact repla
     INFO("cause " << cause);
     CHECK(team.at("causes").value(cause, 0) == n.get<int>());
   }
+  // `tact report` reads the same reviews from the data dir (no 400-day window on the command line).
+  const std::string report_cmd = tact_bin() + " report --data " + dir.path + "/data --from " + std::to_string(first) + " --to " +
+                                 std::to_string(last + 1);
+  FILE* p = popen((report_cmd + " --json --html " + dir.path + "/report.html 2>/dev/null").c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[4096];
+  while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  REQUIRE(pclose(p) == 0);
+  const auto report = json::parse(out);
+  CHECK(report.at("team").at("conversations") == replay.at("conversations"));
+  CHECK(std::abs(report.at("team").at("average_final_health").get<double>() - replay.at("health").at("mean").get<double>()) < 0.01);
+  std::ifstream html(dir.path + "/report.html");
+  const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  CHECK(page.find("<svg role=\"img\" aria-label=\"Root causes: ") != std::string::npos);
+  CHECK(page.find("<script") == std::string::npos);  // self-contained and inert
   std::fprintf(stderr, "replay_insights: %s: %d conversations, average health %.3f (replay %.3f), causes %s\n", file.c_str(),
                conversations, health, replay.at("health").at("mean").get<double>(), team.at("causes").dump().c_str());
 }
