@@ -5,8 +5,10 @@ import { api, waitUntil } from './harness.mjs';
 export const TIMEOUT = { timeout: 10000 };
 
 // A customer page (the demo with a customer token only); say(text) sends and waits for the ack.
-export async function customer(env, sub, name) {
+// `prepare(page)` runs before the page opens its WebSocket (e.g. to watch its frames).
+export async function customer(env, sub, name, prepare = null) {
   const page = await env.browser.context.newPage();
+  if (prepare) prepare(page);
   await page.goto(`${env.server.base}/?customer=${env.server.token('customer', sub, name)}`);
   // Ready once the server's hello came: a test that changes the socket's limits afterwards
   // (defect02) must not have them reset by a late hello.
