@@ -114,6 +114,7 @@ void print_demo(std::ostream& out, const std::string& base, const std::string& s
       << "                        " << base << "/?customer=" << customer << "&agent=" << agent << "&supervisor=" << supervisor << "\n"
       << "  agent panel:          " << base << "/agent.html?token=" << agent << "\n"
       << "  supervisor dashboard: " << base << "/supervisor.html?token=" << supervisor << "\n"
+      << "  team insights:        " << base << "/insights.html?token=" << supervisor << "\n"
       << "  admin rule editor:    " << base << "/admin.html?token=" << token(UserRole::admin, "demo-admin", "Ada", 1) << "\n"
       << "  (tokens last 8 hours, the admin's 1 hour; `tact token --role agent --sub alice --name Alice` mints more)\n";
 }
