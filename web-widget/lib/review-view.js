@@ -68,7 +68,7 @@ export class ReviewList {
       return; // not stored (yet): nothing to show
     }
     const texts = new Map((transcript?.messages ?? []).map((m) => [m.id, m.text]));
-    const item = el('button', { type: 'button', class: 'review-item', 'data-conversation': id },
+    const item = el('button', { type: 'button', class: 'review-item', 'data-review': id },
       el('span', { class: 'who', dir: 'auto', text: name || review.customer || 'Customer' }),
       el('span', { class: 'muted', text: `health ${review.health?.final ?? '—'}${review.rating ? ` · ${review.rating.score}★` : ''}` }));
     item.addEventListener('click', async () => {
