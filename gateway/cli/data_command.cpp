@@ -3,12 +3,16 @@
 // /api/data/customers/{sub}; privacy/data_requests.hpp).
 #include <chrono>
 #include <iostream>
+#include <limits>
 
 #include "commands.hpp"
 #include "json_io.hpp"
 #include "pack_loader.hpp"
 #include "http/data_requests.hpp"
 #include "relay/redaction.hpp"
+#include "review.hpp"
+#include "role.hpp"
+#include "rules/rules_ref.hpp"
 #include "store/store.hpp"
 
 namespace tact::cli {
@@ -21,6 +25,32 @@ int usage() {
                "                                                    live rules' redact section had an entry), with the live rules\n"
                "SUB is the customer's token `sub`; DIR defaults to ./tact-data (stop the server first).\n";
   return 2;
+}
+
+// Reviews quote the messages: each is made again from its messages as redaction will leave them,
+// and stored where that changed it (before rewrite_texts(), whose checkpoint then empties the WAL
+// of the old versions too). `failed` holds a store error.
+std::size_t review_again(gateway::Store& store, const coach::RuleSet& rules, std::error_code& failed) {
+  std::size_t redone = 0;
+  const auto version = gateway::rules_version(rules);
+  for (const auto& r : store.reviews(0, std::numeric_limits<std::int64_t>::max())) {
+    const auto conversation = store.conversation(r.conversation);
+    if (!conversation) continue;
+    std::vector<coach::Event> events;
+    for (auto& m : store.messages(r.conversation)) {
+      gateway::redact_stored(rules.redactor(), m.text, nullptr);
+      events.push_back({coach::parse_role(m.role).value_or(coach::Role::customer), std::move(m.text), m.at, std::move(m.id),
+                        conversation->customer_name});
+    }
+    auto text = coach::dump(coach::review_json(coach::review_conversation(rules, events, r.closed_at)));
+    if (text == r.review_json) continue;
+    ++redone;
+    store.save_review({r.conversation, r.agent, r.closed_at, version, std::move(text), std::nullopt}, [&failed](std::error_code ec) {
+      if (ec) failed = ec;
+    });
+  }
+  store.flush();
+  return redone;
 }
 
 // Data stored before redaction was on: every message and whisper through the live rules' redact
@@ -52,6 +82,11 @@ int redact_existing(const std::string& dir) {
     return 1;
   }
   std::error_code result;
+  const auto reviews = review_again(*store, *rules, result);
+  if (result) {
+    std::cerr << "tact data: the reviews could not be made again from the redacted messages: " << result.message() << "\n";
+    return 1;
+  }
   std::size_t changed = 0;
   store->rewrite_texts(
       [&rules](std::string& text, std::string* coach) { return gateway::redact_stored(rules->redactor(), text, coach); },
@@ -64,7 +99,7 @@ int redact_existing(const std::string& dir) {
     std::cerr << "tact data: the stored texts could not be redacted: " << result.message() << "\n";
     return 1;
   }
-  std::cout << nlohmann::json{{"redacted", changed}}.dump() << "\n";
+  std::cout << nlohmann::json{{"redacted", changed}, {"reviews_redone", reviews}}.dump() << "\n";
   return 0;
 }
 

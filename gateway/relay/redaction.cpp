@@ -20,6 +20,19 @@ std::string_view to_string(RedactMode m) {
   return "store";
 }
 
+bool redact_quotes(const coach::Redactor& redactor, coach::Snapshot& snap) {
+  bool changed = false;
+  auto redact = [&](std::string& text) {
+    auto r = redactor.redact(text);
+    if (!r.changed()) return;
+    text = std::move(r.text);
+    changed = true;
+  };
+  for (auto& reason : snap.health.reasons) redact(reason.text);
+  for (auto& step : snap.checklist) redact(step.why);
+  return changed;
+}
+
 std::optional<RedactedMessage> redact_coached(const coach::Redactor& redactor, const std::string& text,
                                               const std::string& conversation, const std::string& message_id, coach::Role role,
                                               const coach::MessageResult& result, const coach::Snapshot& snap,
@@ -37,7 +50,10 @@ std::optional<RedactedMessage> redact_coached(const coach::Redactor& redactor, c
     *d = std::move(r.text);
     details_changed = true;
   }
-  if (!red.changed() && !details_changed) return std::nullopt;
+  coach::Snapshot view = snap;
+  // A reason may quote an earlier message: redacted even when this one had nothing to redact.
+  const bool quotes_changed = redact_quotes(redactor, view);
+  if (!red.changed() && !details_changed && !quotes_changed) return std::nullopt;
   coach::MessageResult mapped = result;
   for (auto& s : mapped.annotation.spans) {
     const auto m = red.map({s.begin, s.end});
@@ -46,7 +62,6 @@ std::optional<RedactedMessage> redact_coached(const coach::Redactor& redactor, c
   }
   for (auto& f : mapped.flags)
     if (f.span) f.span = red.map(*f.span);
-  coach::Snapshot view = snap;
   view.details = std::move(details);
   if (details_changed)
     for (auto& s : view.suggestions) s.text = redactor.redact_text(s.text);
@@ -84,6 +99,12 @@ bool redact_stored(const coach::Redactor& redactor, std::string& text, std::stri
       if (j.contains("suggestions") && j["suggestions"].is_array())
         for (auto& s : j["suggestions"])
           if (s.is_object() && s.contains("text")) redact_field(s["text"]);
+      if (j.contains("health") && j["health"].is_object() && j["health"].contains("reasons") && j["health"]["reasons"].is_array())
+        for (auto& r : j["health"]["reasons"])
+          if (r.is_object() && r.contains("text")) redact_field(r["text"]);
+      if (j.contains("checklist") && j["checklist"].is_array())
+        for (auto& st : j["checklist"])
+          if (st.is_object() && st.contains("why")) redact_field(st["why"]);
       if (payload_changed) {
         *coach_json = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         changed = true;

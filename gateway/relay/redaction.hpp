@@ -36,8 +36,13 @@ std::optional<RedactedMessage> redact_coached(const coach::Redactor& redactor, c
                                               const coach::MessageResult& result, const coach::Snapshot& snap,
                                               const std::string& rules_version);
 
+// The coach's own words quote messages (health reasons, a spoiled step's why): redacted in place.
+// True when anything changed.
+bool redact_quotes(const coach::Redactor& redactor, coach::Snapshot& snap);
+
 // Data stored before redaction (`tact data redact`): redacts a stored message's text and its
-// stored coach payload (spans and flags mapped, details and suggestions redacted), or a whisper's
+// stored coach payload (spans and flags mapped; details, suggestions, health reasons and the
+// checklist's quotes redacted), or a whisper's
 // text (`coach_json` null). True when anything changed. Idempotent: labels match no pattern.
 bool redact_stored(const coach::Redactor& redactor, std::string& text, std::string* coach_json);
 

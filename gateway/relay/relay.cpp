@@ -171,7 +171,7 @@ Relay::Applied Relay::apply(const ConversationView& view, const Identity& author
   }
   if (snap.health != live.last_health) {
     live.last_health = snap.health;
-    out.health = make_frame(health_event(live.id, snap, view.agent, true));
+    out.health = make_frame(supervisor_health(live.id, snap, view.agent, *rules.set));
   }
   live.remember_sent({author.sub, client_id, out.id, out.seq, false});
   MessageRecord rec{live.id, out.id, out.seq, std::string(coach::to_string(role)), author.sub, author.name,
@@ -313,13 +313,19 @@ void Relay::on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
   });
 }
 
+std::string Relay::supervisor_health(const std::string& conversation, coach::Snapshot snap, const std::string& agent,
+                                     const coach::RuleSet& rules) const {
+  if (limits_.redact != RedactMode::off) redact_quotes(rules.redactor(), snap);
+  return health_event(conversation, snap, agent, true);
+}
+
 Frames Relay::board_pages() {
   const auto rules = this->rules();
   const auto now = now_();
   std::vector<std::string> events;
   for (const auto& v : hub_.open_conversations()) {
     std::lock_guard lock(v.live->mutex);
-    events.push_back(health_event(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, true));
+    events.push_back(supervisor_health(v.live->id, v.live->coach.snapshot(*rules.set, now), v.agent, *rules.set));
   }
   Frames pages;
   for (auto& page : health_pages(events, limits_.health_page)) pages.push_back(std::move(page));

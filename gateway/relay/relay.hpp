@@ -148,12 +148,21 @@ class Relay {
   // per conversation, so thousands of open conversations do not fill a supervisor's send queue
   // (--send-queue counts frames) and get it dropped.
   Frames board_pages();
+  // A `health` event for supervisors: its quotes redacted unless --redact off (they see messages so).
+  std::string supervisor_health(const std::string& conversation, coach::Snapshot snap, const std::string& agent,
+                                const coach::RuleSet& rules) const;
   void on_rating(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   void on_feedback(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   nlohmann::json lesson_json(const LessonRecord& l) const;
   // Reviews the conversation that just closed (its messages as stored) and stores the review;
   // `then` runs once that is stored or failed, on the store's thread.
   void review_closed(const std::string& id, const std::string& agent, std::int64_t at, std::function<void()> then);
+  // The review of a stored conversation as it stood at `at`; nullopt (logged) when it cannot be made.
+  std::optional<ReviewRecord> make_review(const std::string& id, const std::string& agent, std::int64_t at);
+  // Reviews closed conversations that have none (a crash between the close and its review, or a
+  // data dir from before reviews), the latest kReviewBacklog first; recover() calls it.
+  void review_backlog();
+  static constexpr std::size_t kReviewBacklog = 500;
   // The open conversation `id` if `who` may write to it; otherwise refuses and returns null.
   std::optional<ConversationView> writable(Peer& peer, Access what, const std::string& id, const nlohmann::json& ref);
   // Marks it closed, stores that, and tells everyone in it.

@@ -57,6 +57,7 @@ bool Relay::recover(std::string& error) {
   }
   next_id_ = max_id + 1;
   log_event("recovered", {{"open_conversations", conversations}, {"messages", messages}});
+  if (!bus_) review_backlog();  // a cluster's nodes would race for the same ones
   return true;
 }
 
@@ -70,7 +71,7 @@ void Relay::tick() {
     const auto snap = v.live->coach.snapshot(*rules.set, now);
     if (snap.waiting_ms <= 0 && snap.health == v.live->last_health) continue;
     v.live->last_health = snap.health;
-    events.push_back(health_event(v.live->id, snap, v.agent, true));
+    events.push_back(supervisor_health(v.live->id, snap, v.agent, *rules.set));
   }
   for (auto& page : health_pages(events, limits_.health_page)) send_to_supervisors(page);
 }

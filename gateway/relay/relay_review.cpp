@@ -30,9 +30,7 @@ json rating_json(const std::optional<RatingRecord>& r) {
 
 }  // namespace
 
-void Relay::review_closed(const std::string& id, const std::string& agent, std::int64_t at, std::function<void()> then) {
-  // Contained: whatever goes wrong with the review, `closed` still goes out.
-  std::optional<ReviewRecord> rec;
+std::optional<ReviewRecord> Relay::make_review(const std::string& id, const std::string& agent, std::int64_t at) {
   try {
     const auto rules = this->rules();
     const auto stored = store_.conversation(id);
@@ -44,18 +42,37 @@ void Relay::review_closed(const std::string& id, const std::string& agent, std::
       events.push_back({role, std::move(m.text), m.at, std::move(m.id), stored->customer_name});
     }
     const auto review = coach::review_conversation(*rules.set, events, at);
-    rec = ReviewRecord{id, agent, at, rules.version, coach::dump(coach::review_json(review)), std::nullopt};
     const auto missed = std::count_if(review.steps.begin(), review.steps.end(), [](const coach::ReviewStep& s) { return s.status != "done"; });
     log_event("conversation_reviewed", {{"conversation", id}, {"cause", review.root_cause.id}, {"outcome", review.outcome.result},
                                         {"missed", static_cast<std::int64_t>(missed)}});
+    return ReviewRecord{id, agent, at, rules.version, coach::dump(coach::review_json(review)), std::nullopt};
   } catch (const std::exception& e) {
     log_event("review_failed", {{"conversation", id}, {"error", e.what()}});
+    return std::nullopt;
   }
+}
+
+void Relay::review_closed(const std::string& id, const std::string& agent, std::int64_t at, std::function<void()> then) {
+  // Contained: whatever goes wrong with the review, `closed` still goes out.
+  auto rec = make_review(id, agent, at);
   if (!rec) return then();
   store_.save_review(std::move(*rec), [id, then = std::move(then)](std::error_code ec) {
     if (ec) log_event("store_failed", {{"what", "review"}, {"conversation", id}, {"kind", ec.message()}});
     then();
   });
+}
+
+void Relay::review_backlog() {
+  std::size_t reviewed = 0;
+  for (const auto& c : store_.closed_without_review(kReviewBacklog)) {
+    auto rec = make_review(c.id, c.agent, c.closed_at.value_or(0));
+    if (!rec) continue;
+    ++reviewed;
+    store_.save_review(std::move(*rec), [id = c.id](std::error_code ec) {
+      if (ec) log_event("store_failed", {{"what", "review"}, {"conversation", id}, {"kind", ec.message()}});
+    });
+  }
+  if (reviewed > 0) log_event("reviews_caught_up", {{"conversations", reviewed}});
 }
 
 EventResult Relay::review(const Identity& who, const std::string& id) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace tact::gateway {
@@ -147,6 +148,11 @@ using ErasureDone = std::function<void(std::error_code, const ErasureRecord&)>;
 using PurgeDone = std::function<void(std::error_code, std::size_t removed)>;
 // Rewrites one stored text in place (and, for a message, its coach JSON); true when it changed.
 using TextRewrite = std::function<bool(std::string& text, std::string* coach_json)>;
+// The free texts besides messages and whispers that rewrite_texts() also runs (table, column):
+// what customers, agents and supervisors typed after the close. Reviews are derived from the
+// messages: `tact data redact` makes them again from the redacted messages.
+inline constexpr std::pair<const char*, const char*> kFreeTexts[] = {
+    {"ratings", "comment"}, {"coach_feedback", "reason"}, {"lessons", "text"}};
 
 class Store {
  public:
@@ -186,6 +192,8 @@ class Store {
   virtual std::optional<RatingRecord> rating(const std::string& conversation);
   // Reviews of conversations closed in [from, to), oldest close first, with their ratings.
   virtual std::vector<ReviewRecord> reviews(std::int64_t from, std::int64_t to);
+  // Closed conversations without a review, the latest close first, at most `limit`.
+  virtual std::vector<ConversationRecord> closed_without_review(std::size_t limit);
 
   // Feedback on the coach and lessons (issue 22). A store without them (a test double) refuses
   // writes and has none.
@@ -211,8 +219,8 @@ class Store {
   // first, with their messages and whispers; frees the space (incremental vacuum).
   virtual void purge_closed(std::int64_t closed_before, std::size_t max_conversations, PurgeDone done);
   virtual std::vector<ErasureRecord> erasures();  // oldest first
-  // Runs `rewrite` over every stored message and whisper and stores what changed, in one
-  // transaction, then empties the WAL (`tact data redact`: data stored before redaction).
+  // Runs `rewrite` over every stored message and whisper, and the kFreeTexts, and stores what
+  // changed, in one transaction, then empties the WAL (`tact data redact`: data stored before redaction).
   virtual void rewrite_texts(TextRewrite rewrite, PurgeDone done);
 
   // Gateway conversation numbers when several nodes share the store: the first of a block of 100

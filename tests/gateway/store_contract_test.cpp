@@ -318,6 +318,17 @@ TEST_CASE("store contract: coach feedback and lessons are stored, replaced, read
   store->flush();
   CHECK_FALSE(deleted);
   CHECK_FALSE(store->lesson("l-bbb"));
+  // Closed without a review (a crash between the two): found, the latest close first.
+  CHECK(store->closed_without_review(10).empty());  // none is closed yet
+  store->close_conversation("c1", 6000, ignore);
+  store->close_conversation("c2", 7000, ignore);
+  store->save_review({"c1", "alice", 6000, "default@x", "{}", std::nullopt}, ignore);
+  store->flush();
+  auto unreviewed = store->closed_without_review(10);
+  REQUIRE(unreviewed.size() == 1);
+  CHECK(unreviewed[0].id == "c2");
+  CHECK(unreviewed[0].closed_at == 7000);
+  CHECK(store->closed_without_review(0).empty());
   // Erasing a customer takes the feedback on their chat's messages; the team's lessons stay.
   store->erase_customer("cust-c1", {500, "ada", "hash", 0, 0, 0}, [](std::error_code, const ErasureRecord&) {});
   store->flush();

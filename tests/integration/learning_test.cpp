@@ -5,7 +5,11 @@
 // bad request is refused with what to fix while the connection stays up.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <optional>
+
+#include <sqlite3.h>
 
 #include "harness.hpp"
 #include "support/frames.hpp"
@@ -202,4 +206,43 @@ TEST_CASE("a disputed flag changes its rule's precision; a lesson reaches the ne
   CHECK(again.status == 404);
   CHECK(json::parse(again.body).at("error") == "unknown_lesson");
   CHECK(json::parse(http_request(server.port(), "GET", "/api/lessons", sam).body).at("lessons").empty());
+}
+
+TEST_CASE("a conversation closed without its review (a crash in between, or an old data dir) is reviewed on the next start") {
+  TempDir dir;
+  const auto alice = token(UserRole::agent, "alice", "Alice");
+  const auto sam = token(UserRole::supervisor, "sam", "Sam");
+  std::string conv;
+  {
+    ServerProcess server(dir.path);
+    WsClient agent(server.port(), alice);
+    REQUIRE(agent.recv_type("hello"));
+    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+    REQUIRE(customer.recv_type("hello"));
+    customer.send(message_frame("I was charged twice for my subscription this month", "k1"));
+    auto ack = customer.recv_type("ack");
+    REQUIRE(ack);
+    conv = ack->at("conversation");
+    agent.send({{"type", "close"}, {"conversation", conv}});
+    REQUIRE(agent.recv_type("closed"));
+    REQUIRE(http_request(server.port(), "GET", "/api/conversations/" + conv + "/review", sam).status == 200);
+    CHECK(server.terminate() == 0);
+  }
+  // What a kill -9 between the close's commit and the review's leaves: the close without a review.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((dir.path + "/tact.db").c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "DELETE FROM reviews", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  Launch launch;
+  launch.stderr_path = dir.path + "/restart.log";
+  ServerProcess server(dir.path, launch);
+  auto got = http_request(server.port(), "GET", "/api/conversations/" + conv + "/review", sam);
+  REQUIRE(got.status == 200);
+  const auto review = json::parse(got.body);
+  CHECK(review.at("root_cause").at("id") == "billing");
+  CHECK(review.at("outcome").at("result") == "abandoned");
+  std::ifstream log(launch.stderr_path);
+  const std::string logged((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  CHECK(logged.find(R"("event":"reviews_caught_up")") != std::string::npos);
 }

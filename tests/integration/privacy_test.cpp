@@ -151,6 +151,19 @@ TEST_CASE("redact store: the card and the email are stored and shown to supervis
   CHECK(flagged >= 1);  // "You should have ..." is blame
   check_spans(*agent_coach, reply, *sup_reply_coach, red_reply);
 
+  // The coach's own words quote earlier messages (a falling mood quotes the customer's latest):
+  // redacted for supervisors and in the store even on a message that has nothing to redact itself.
+  chat.say("Thank you, that is great and so helpful, wonderful");
+  chat.say(kCard + " was charged again, this is awful and terrible, I hate it");
+  chat.agent.send(message_frame("Let me look into that right away.", "a2", chat.conversation));
+  REQUIRE(chat.agent.recv_type("ack"));
+  bool falling = false;
+  while (auto f = chat.sup.recv(std::chrono::milliseconds(500))) {
+    CHECK_FALSE(contains(f->dump(), kCard));
+    falling = falling || contains(f->dump(), "mood is falling");
+  }
+  CHECK(falling);
+
   // The transcript is what is stored.
   auto t = http_request(server.port(), "GET", "/api/conversations/" + chat.conversation, token(UserRole::supervisor, "sam", "Sam"));
   REQUIRE(t.status == 200);
@@ -371,7 +384,7 @@ TEST_CASE("a pack whose redaction example fails is refused by publish and by tac
   CHECK(contains(out, "redaction examples"));
 }
 
-TEST_CASE("tact data redact redacts what was stored before redaction, once") {
+TEST_CASE("tact data redact redacts what was stored before redaction, once, with the review and rating after the close") {
   TempDir dir;
   std::string conversation;
   json live_coach;
@@ -381,12 +394,22 @@ TEST_CASE("tact data redact redacts what was stored before redaction, once") {
     chat.say(kText);
     conversation = chat.conversation;
     live_coach = chat.agent.recv_type("coach").value();
+    // After the close: the review quotes the customer's falling mood (the card in it), the rating
+    // comment repeats the card.
+    chat.say("Thank you, that is great and so helpful, wonderful");
+    chat.say(kCard + " was charged again, this is awful and terrible, I hate it");
+    chat.agent.send({{"type", "close"}, {"conversation", conversation}});
+    REQUIRE(chat.customer.recv_type("closed"));
+    chat.customer.send({{"type", "rating"}, {"conversation", conversation}, {"score", 1}, {"comment", "refund it to " + kCard}});
+    REQUIRE(chat.customer.recv_type("rated"));
     CHECK(server.terminate() == 0);
   }
   REQUIRE(contains(db_bytes(dir.path), kCard));
   auto [code, out] = run_tact("data redact --data " + dir.path);
   CHECK(code == 0);
-  CHECK(contains(out, "\"redacted\":1"));
+  CHECK(contains(out, "\"redacted\":3"));  // the two messages with the card, and the rating comment
+  INFO(out);
+  CHECK(contains(out, "\"reviews_redone\":1"));
   auto bytes = db_bytes(dir.path);
   CHECK_FALSE(contains(bytes, kCard));
   CHECK_FALSE(contains(bytes, kEmail));
@@ -394,6 +417,7 @@ TEST_CASE("tact data redact redacts what was stored before redaction, once") {
   std::tie(code, out) = run_tact("data redact --data " + dir.path);
   CHECK(code == 0);
   CHECK(contains(out, "\"redacted\":0"));
+  CHECK(contains(out, "\"reviews_redone\":0"));
 
   ServerProcess server(dir.path);
   auto t = http_request(server.port(), "GET", "/api/conversations/" + conversation, token(UserRole::supervisor, "sam", "Sam"));

@@ -121,6 +121,20 @@ bool rewrite_texts(Connection& db, const TextRewrite& rewrite, std::size_t& chan
     if (!db.exec("UPDATE whispers SET text=$1 WHERE n=$2", p).ok()) return false;
     ++changed;
   }
+  // The other free texts people typed: rating comments, dispute reasons, lessons.
+  for (const auto& [table, column] : kFreeTexts) {
+    auto rows = db.exec((std::string("SELECT ctid::text, ") + column + " FROM " + table + " FOR UPDATE").c_str());
+    if (!rows.ok()) return false;
+    for (int i = 0; i < rows.rows(); ++i) {
+      std::string text = rows.text(i, 1);
+      if (!rewrite(text, nullptr)) continue;
+      const auto ctid = rows.text(i, 0);
+      Params p;
+      p.add(text).add(ctid);
+      if (!db.exec((std::string("UPDATE ") + table + " SET " + column + "=$1 WHERE ctid=$2::tid").c_str(), p).ok()) return false;
+      ++changed;
+    }
+  }
   return true;
 }
 

@@ -193,6 +193,17 @@ class PostgresStore final : public Store {
     for (int i = 0; i < r.rows(); ++i) out.push_back(pg::read_conversation(r, i));
     return out;
   }
+  std::vector<ConversationRecord> closed_without_review(std::size_t limit) override {
+    Params p;
+    p.add(static_cast<std::int64_t>(limit));
+    auto r = read(std::string("SELECT ") + pg::kConversationColumns +
+                      " FROM conversations c WHERE closed_at IS NOT NULL AND NOT EXISTS "
+                      "(SELECT 1 FROM reviews v WHERE v.conversation = c.id) ORDER BY closed_at DESC LIMIT $1",
+                  p);
+    std::vector<ConversationRecord> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(pg::read_conversation(r, i));
+    return out;
+  }
   std::optional<ConversationRecord> conversation(const std::string& id) override {
     Params p;
     p.add(id);

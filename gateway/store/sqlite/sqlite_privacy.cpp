@@ -156,6 +156,28 @@ bool rewrite_texts(Database& db, const TextRewrite& rewrite, std::size_t& change
       ++changed;
     }
   }
+  // The other free texts people typed: rating comments, dispute reasons, lessons.
+  for (const auto& [table, column] : kFreeTexts) {
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    {
+      auto st = db.prepare(std::string("SELECT rowid, ") + column + " FROM " + table);
+      if (!st.ok()) return false;
+      int rc;
+      while ((rc = st.step()) == SQLITE_ROW) {
+        std::string text = st.text(1);
+        if (rewrite(text, nullptr)) rows.emplace_back(st.integer(0), std::move(text));
+      }
+      if (rc != SQLITE_DONE) return false;
+    }
+    auto up = db.prepare(std::string("UPDATE ") + table + " SET " + column + "=? WHERE rowid=?");
+    if (!up.ok()) return false;
+    for (const auto& [rowid, text] : rows) {
+      up.bind(1, text).bind(2, rowid);
+      if (up.step() != SQLITE_DONE) return false;
+      up.reset();
+      ++changed;
+    }
+  }
   return true;
 }
 

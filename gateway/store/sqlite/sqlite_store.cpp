@@ -368,6 +368,18 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::vector<ConversationRecord> closed_without_review(std::size_t limit) override {
+    std::lock_guard lock(read_mutex_);
+    auto st = rdb_.prepare(
+        "SELECT * FROM conversations c WHERE closed_at IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM reviews v WHERE v.conversation = c.id) ORDER BY closed_at DESC LIMIT ?");
+    std::vector<ConversationRecord> out;
+    if (!st.ok()) return out;
+    st.bind(1, static_cast<std::int64_t>(limit));
+    while (st.step() == SQLITE_ROW) out.push_back(read_conversation(st));
+    return out;
+  }
+
   std::optional<ConversationRecord> conversation(const std::string& id) override {
     std::lock_guard lock(read_mutex_);
     auto st = rdb_.prepare("SELECT * FROM conversations WHERE id=?");
@@ -652,6 +664,7 @@ void Store::save_rating(RatingRecord, StoreDone done) {
 std::optional<ReviewRecord> Store::review(const std::string&) { return std::nullopt; }
 std::optional<RatingRecord> Store::rating(const std::string&) { return std::nullopt; }
 std::vector<ReviewRecord> Store::reviews(std::int64_t, std::int64_t) { return {}; }
+std::vector<ConversationRecord> Store::closed_without_review(std::size_t) { return {}; }
 CustomerData Store::customer_data(const std::string&) { return {}; }
 void Store::erase_customer(std::string, ErasureRecord audit, ErasureDone done) {
   if (done) done(std::make_error_code(std::errc::function_not_supported), audit);
