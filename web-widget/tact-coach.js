@@ -684,12 +684,18 @@ export class TactCoach extends HTMLElement {
   // focus in the box keeps it.
   _renderLast(focus = null, focusKey = null, force = false) {
     const active = this.shadowRoot.activeElement;
-    const had = active && this.$('.last').contains(active) ? { focus: active.dataset.focus, key: active.closest('[data-flag]')?.dataset.flag } : null;
+    const had = active && this.$('.last').contains(active)
+      ? { focus: active.dataset.focus, key: active.closest('[data-flag]')?.dataset.flag, caret: active.selectionStart ?? null } : null;
     this._buildLast();
     const want = focus && focusKey && (force || had?.key === focusKey) ? { focus, key: focusKey } : had;
     if (!want?.focus || !want.key) return;
     const item = [...this.$('.last').querySelectorAll('[data-flag]')].find((li) => li.dataset.flag === want.key);
-    item?.querySelector(`[data-focus="${want.focus}"]`)?.focus();
+    const target = item?.querySelector(`[data-focus="${want.focus}"]`);
+    target?.focus();
+    if (target?.tagName === 'INPUT') {
+      const at = want === had && had.caret !== null ? had.caret : target.value.length; // typing goes on where it was
+      target.setSelectionRange(at, at);
+    }
   }
 
   _buildLast() {
