@@ -110,6 +110,7 @@ function precisionSpan(stat) {
   const span = h('span', `precision${low ? ' low' : ''}`, `Flag precision: ${precisionText(stat)}`);
   if (low) span.prepend(h('span', 'chip-icon', '⚠ '));
   span.dataset.rule = stat?.rule ?? '';
+  if (stat?.reasons?.length) span.title = `Agents said: ${stat.reasons.map((r) => `“${r}”`).join(' · ')}`;
   return span;
 }
 

@@ -59,15 +59,15 @@ test('a dispute frame: the reason trimmed, left out when empty, clipped to 500 b
 });
 
 const lessons = [
-  { id: 1, cause: 'delivery', cause_label: 'Delivery', text: 'Old one.', author: 'Sam', at: 1000 },
-  { id: 2, cause: 'billing', cause_label: 'Billing', text: 'Refund first.', author: 'Sam', at: 3000 },
-  { id: 3, cause: 'delivery', cause_label: 'Delivery', text: 'Newest.', author: 'Kim', at: 5000 },
-  { id: 4, cause: 'delivery', cause_label: 'Delivery', text: 'Middle.', author: 'Sam', at: 2000 },
+  { id: 'l-1', cause: 'delivery', cause_label: 'Delivery', text: 'Old one.', author: 'Sam', at: 1000 },
+  { id: 'l-2', cause: 'billing', cause_label: 'Billing', text: 'Refund first.', author: 'Sam', at: 3000 },
+  { id: 'l-3', cause: 'delivery', cause_label: 'Delivery', text: 'Newest.', author: 'Kim', at: 5000 },
+  { id: 'l-4', cause: 'delivery', cause_label: 'Delivery', text: 'Middle.', author: 'Sam', at: 2000 },
 ];
 
 test('the lessons shown: the cause\'s newest two; none without a cause', () => {
-  assert.deepEqual(lessonsFor(lessons, 'delivery').map((l) => l.id), [3, 4]);
-  assert.deepEqual(lessonsFor(lessons, 'delivery', 5).map((l) => l.id), [3, 4, 1]);
+  assert.deepEqual(lessonsFor(lessons, 'delivery').map((l) => l.id), ['l-3', 'l-4']);
+  assert.deepEqual(lessonsFor(lessons, 'delivery', 5).map((l) => l.id), ['l-3', 'l-4', 'l-1']);
   assert.deepEqual(lessonsFor(lessons, 'returns'), []);
   assert.deepEqual(lessonsFor(lessons, null), []);
   assert.deepEqual(lessonsFor(undefined, 'delivery'), []);

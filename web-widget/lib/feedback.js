@@ -42,6 +42,7 @@ const ERROR_WORDS = {
   not_suggested: 'that suggestion was not offered',
   bad_field: 'the server refused it',
   not_your_conversation: 'this is not your conversation',
+  feedback_by_agent: 'only the conversation\'s agent can say so',
 };
 export function feedbackErrorText(f) {
   return f?.message || ERROR_WORDS[f?.code] || f?.code || 'refused';

@@ -11,7 +11,7 @@ export function lessonsFor(lessons, causeId, n = LESSONS_SHOWN) {
   if (!causeId) return [];
   return (lessons ?? [])
     .filter((l) => l && l.cause === causeId && typeof l.text === 'string' && l.text.trim())
-    .sort((a, b) => (b.at ?? 0) - (a.at ?? 0) || (b.id ?? 0) - (a.id ?? 0))
+    .sort((a, b) => (b.at ?? 0) - (a.at ?? 0) || String(b.id ?? '').localeCompare(String(a.id ?? '')))
     .slice(0, n);
 }
 
