@@ -115,3 +115,20 @@ test('precision in words, and the changed rules agents often dispute', () => {
   ]);
   assert.deepEqual(lowRuleWarnings([], by), []);
 });
+
+test('the rules a draft changes: a copy of the live pack changes none, even with object patterns', async () => {
+  const { diffPacks } = await import('../../web-widget/lib/pack-diff.js');
+  const live = { rules: [
+    { id: 'frustration.words', act: 'frustration', role: 'customer', patterns: ['\\bawful\\b', { pattern: '[!?]{3,}', unless: ['thanks'] }] },
+    { id: 'blame.should-have', act: 'blame', role: 'agent', patterns: ['\\byou should have\\b'] },
+  ] };
+  const draft = structuredClone(live);
+  assert.deepEqual(diffPacks(live, draft), []);
+  draft.rules[1].description = 'reworded';
+  draft.rules[0].patterns[1] = { pattern: '[!?]{4,}', unless: ['thanks'] };
+  const diff = diffPacks(live, draft);
+  assert.deepEqual(diff.map((d) => d.id), ['frustration.words', 'blame.should-have']);
+  assert.deepEqual(diff[0].fields[0], { field: 'patterns', added: ['{"pattern":"[!?]{4,}","unless":["thanks"]}'], removed: ['{"pattern":"[!?]{3,}","unless":["thanks"]}'] });
+  const by = statsByRule({ rules: [{ rule: 'blame.should-have', shown: 12, disputed: 3, precision: 0.75, low: true }] });
+  assert.deepEqual(lowRuleWarnings(diff, by), ['blame.should-have: 3 of 12 flags were disputed (75% precision) — check its examples']);
+});
