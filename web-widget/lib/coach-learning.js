@@ -31,7 +31,7 @@ export function disputeView(d, kind, on) {
     });
     const label = el('label', { class: 'reason-label' }, el('span', { text: `Why is this ${kind} flag not right? (optional)` }), input);
     const send = el('button', { type: 'submit', class: 'mini primary', text: 'Send' });
-    const skip = el('button', { type: 'button', class: 'mini', text: 'Skip', 'aria-label': 'Send without a reason' });
+    const skip = el('button', { type: 'button', class: 'mini', text: 'Skip', 'aria-label': 'Skip: send without a reason' });
     skip.addEventListener('click', () => on.send(''));
     const form = el('form', { class: 'dispute-form', 'aria-label': `Dispute the ${kind} flag` }, label, el('div', { class: 'dispute-buttons' }, send, skip));
     form.addEventListener('submit', (e) => {
