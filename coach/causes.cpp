@@ -133,9 +133,12 @@ CauseSetPtr compile_causes(const std::vector<CauseSpec>& specs, const Lexicons& 
 }
 
 std::vector<std::string> CauseSet::match(std::string_view text) const {
+  if (causes_.empty()) return {};
+  return match_normalized(normalize_text(text));
+}
+
+std::vector<std::string> CauseSet::match_normalized(std::string_view normalized) const {
   std::vector<std::string> out;
-  if (causes_.empty()) return out;
-  const auto normalized = normalize_text(text);
   for (const auto& c : causes_) {
     bool hit = false;
     for (const auto& re : c.patterns) hit = hit || RE2::PartialMatch(normalized, *re);
@@ -145,6 +148,32 @@ std::vector<std::string> CauseSet::match(std::string_view text) const {
     if (!vetoed) out.push_back(c.spec.id);
   }
   return out;
+}
+
+void CauseTally::add(const std::vector<std::string>& ids, std::size_t index) {
+  for (const auto& id : ids)
+    if (++counts_[id] == 1) {
+      first_[id] = index;
+      order_.push_back(id);
+    }
+}
+
+const std::string* CauseTally::best() const {
+  const std::string* best = nullptr;
+  for (const auto& id : order_)
+    if (!best || counts_.at(id) > counts_.at(*best)) best = &id;
+  return best;
+}
+
+std::size_t CauseTally::first_index(const std::string& id) const {
+  auto it = first_.find(id);
+  return it == first_.end() ? 0 : it->second;
+}
+
+std::size_t CauseTally::memory_bytes() const {
+  std::size_t n = sizeof(*this);
+  for (const auto& id : order_) n += 3 * (64 + id.capacity());
+  return n;
 }
 
 std::string CauseSet::label(std::string_view id) const {

@@ -13,6 +13,7 @@
 // compiling never throw; every problem names the cause and the field ("causes[2].patterns[0]"), and
 // a pack with a bad cause is refused whole. Pure: no I/O, no clock.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +62,8 @@ class CauseSet {
   // The ids of the causes one customer message shows, in pack order. `text` is the message as
   // written; it is normalized here like the rules' input.
   std::vector<std::string> match(std::string_view text) const;
+  // The same for text already normalized (normalize_text()).
+  std::vector<std::string> match_normalized(std::string_view normalized) const;
   const std::vector<Compiled>& causes() const { return causes_; }
   // The label of `id`; "Other" for kOtherCause and for an id the pack no longer has.
   std::string label(std::string_view id) const;
@@ -72,6 +75,25 @@ class CauseSet {
   friend CauseSetPtr compile_causes(const std::vector<CauseSpec>&, const Lexicons&, std::int64_t, std::vector<Problem>&);
   CauseSet() = default;
   std::vector<Compiled> causes_;
+};
+
+// Which cause a conversation's customer messages show most: the live cause the agent panel's
+// lessons follow (Snapshot::cause) and the review's root cause agree because both count here.
+class CauseTally {
+ public:
+  // The causes one customer message shows (CauseSet::match, pack order); `index` says which message.
+  void add(const std::vector<std::string>& ids, std::size_t index);
+  // The cause the most messages showed, the first to show on a tie; null when none did.
+  const std::string* best() const;
+  // The index passed with the first message that showed `id`.
+  std::size_t first_index(const std::string& id) const;
+  const std::map<std::string, int>& counts() const { return counts_; }
+  std::size_t memory_bytes() const;
+
+ private:
+  std::map<std::string, int> counts_;
+  std::map<std::string, std::size_t> first_;
+  std::vector<std::string> order_;  // causes in the order they first showed
 };
 
 }  // namespace tact::coach

@@ -195,6 +195,13 @@ void parse_templates(const json& pack, JsonReader& r, CoachingConfig& c) {
     }
     ReplyTemplate tpl;
     tpl.step = r.string(t, "step", f + ".step", true).value_or("");
+    tpl.id = r.string(t, "id", f + ".id", false).value_or("");
+    if (tpl.id.empty()) {
+      const auto n = std::count_if(c.templates.begin(), c.templates.end(), [&](const ReplyTemplate& o) { return o.step == tpl.step; });
+      tpl.id = tpl.step + "." + std::to_string(n + 1);
+    }
+    for (const auto& o : c.templates)
+      if (o.id == tpl.id) r.fail(f + ".id", "\"" + tpl.id + "\" is already the id of another template; ids must be unique");
     tpl.when = r.strings(t, "when", f + ".when", false);
     if (!tpl.step.empty() && !c.find_step(tpl.step)) r.fail(f + ".step", "\"" + tpl.step + "\" is not a playbook step");
     check_acts(r, Role::customer, tpl.when, f + ".when");

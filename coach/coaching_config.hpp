@@ -81,6 +81,7 @@ struct ReplyTemplate {
   std::string step;
   std::vector<std::string> when;           // customer acts of the last message that make it more fitting
   std::vector<TemplateVariant> variants;   // most detailed first; the last one has no placeholder or condition
+  std::string id;  // the pack's "id", else "<step>.<n>" (n counts the step's templates from 1): what feedback names
 };
 
 struct SentimentConfig {

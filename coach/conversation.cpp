@@ -72,10 +72,11 @@ std::vector<Flag> message_flags(const RuleSet& rules, const Annotation& a, std::
   std::vector<Flag> flags;
   for (const auto& act : c.flagged_acts) {
     if (!a.has(act)) continue;
-    Flag f{act, std::nullopt, "", ""};
+    Flag f{act, act, std::nullopt, "", ""};
     for (const auto& s : a.spans)
       if (s.act == act) {
         f.span = ByteRange{s.begin, s.end};
+        if (!s.rule.empty()) f.rule = s.rule;
         break;
       }
     if (const auto* t = flag_text(c, act)) {
@@ -88,7 +89,7 @@ std::vector<Flag> message_flags(const RuleSet& rules, const Annotation& a, std::
     auto span = tone_check(check, original, normalized, complaint_open);
     if (!span) continue;
     const auto* t = flag_text(c, check.flag);
-    flags.push_back({check.flag, span, t ? t->why : "The tone of this message: " + check.flag + ".", t ? t->try_instead : ""});
+    flags.push_back({check.flag, "tone." + check.flag, span, t ? t->why : "The tone of this message: " + check.flag + ".", t ? t->try_instead : ""});
   }
   return flags;
 }
@@ -162,6 +163,7 @@ void Conversation::apply_customer(const RuleSet& rules, const Event& e, const No
     if (sentiment_.size() > kSentimentHistory) sentiment_.erase(sentiment_.begin());
     last_sentiment_quote_ = "at " + clock_time(e.at_ms) + ": " + quote(e.text);
   }
+  causes_.add(rules.causes().match_normalized(normalized.text), messages_);
   // Where a complaint frame restates the problem, before the round decision: a clearly different
   // problem opens a new round.
   const auto restated = extract_details(c, e, normalized, out.annotation, details_);
@@ -225,7 +227,7 @@ Conversation::AgentJudgement Conversation::judge_agent(const RuleSet& rules, con
       if (d.kind == "first_reply" && e.at_ms - round_opened_at_ > d.within_ms) {
         j.penalties.push_back({-c.health.deadline_missed, "You first replied " + minutes_text(e.at_ms - round_opened_at_) +
                                                               " after the complaint at " + clock_time(round_opened_at_)});
-        j.flags.push_back({"deadline", std::nullopt, d.flag, ""});
+        j.flags.push_back({"deadline", "deadline", std::nullopt, d.flag, ""});
       }
   }
   for (const auto& st : steps_) {
@@ -241,7 +243,7 @@ Conversation::AgentJudgement Conversation::judge_agent(const RuleSet& rules, con
   for (const auto& d : c.deadlines) {
     if (d.kind != "step" || agent_turns_in_round_ + 1 != d.within_agent_turns || done_by_now(d.step)) continue;
     const auto* def = c.find_step(d.step);
-    j.flags.push_back({"deadline", std::nullopt, d.flag, ""});
+    j.flags.push_back({"deadline", "deadline", std::nullopt, d.flag, ""});
     if (charged(d.step)) continue;
     j.late.push_back(d.step);
     j.penalties.push_back({-c.health.deadline_missed,
@@ -251,7 +253,7 @@ Conversation::AgentJudgement Conversation::judge_agent(const RuleSet& rules, con
   }
   for (const auto& o : c.order) {
     if (!has(j.done_now, o.then) || done_by_now(o.first)) continue;
-    j.flags.push_back({"order", std::nullopt, o.flag, ""});
+    j.flags.push_back({"order", "order", std::nullopt, o.flag, ""});
     if (charged(o.first)) continue;
     j.late.push_back(o.first);
     j.penalties.push_back({-c.health.deadline_missed, (with_time ? "At " + clock_time(e.at_ms) + ": " : std::string()) + o.flag});
@@ -365,6 +367,11 @@ Snapshot Conversation::snapshot(const RuleSet& rules, std::int64_t now_ms) const
   for (const auto& r : s.health.reasons) score += r.delta;
   s.health.score = std::clamp(score, 0, 100);
   s.suggestions = suggest(c, open, last_customer_acts_, details_, facts());
+  if (!s.checklist.empty()) {
+    const auto* best = causes_.best();
+    s.cause = best ? *best : std::string(kOtherCause);
+    s.cause_label = rules.causes().label(s.cause);
+  }
   return s;
 }
 
@@ -379,6 +386,7 @@ std::size_t Conversation::memory_bytes() const {
   n += str(details_.name) + str(details_.order) + str(details_.product) + str(details_.problem);
   for (const auto& [k, v] : details_.sources) n += 64 + str(k) + str(v.from) + str(v.message_id);
   for (const auto& k : details_.withheld) n += sizeof(k) + str(k);
+  n += causes_.memory_bytes() - sizeof(causes_);
   return n;
 }
 

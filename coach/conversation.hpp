@@ -46,6 +46,7 @@ struct Details {
 
 struct Flag {
   std::string kind;  // a bad act ("blame"), "all_caps", "curt", "order" or "deadline"
+  std::string rule;  // what raised it: the pattern rule's id for a bad act, "tone.<kind>" for a tone check, else the kind
   std::optional<ByteRange> span;  // the offending bytes of the message, when there are some
   std::string why;
   std::string try_instead;
@@ -66,6 +67,7 @@ struct Health {
 struct Suggestion {
   std::string step;
   std::string text;  // filled; never contains a '{placeholder}'
+  std::string template_id;  // the template it was filled from (ReplyTemplate::id)
 };
 
 struct Event {
@@ -93,6 +95,10 @@ struct Snapshot {
   std::int64_t waiting_ms = 0;       // since the oldest customer message the agent has not answered
   Health health;
   std::vector<Suggestion> suggestions;  // up to three
+  // While a complaint is open: the cause its customer messages show most (causes.hpp's CauseTally,
+  // as the review counts it), or kOtherCause when none does; "" while no complaint is open.
+  std::string cause;
+  std::string cause_label;
 };
 
 class Conversation {
@@ -137,6 +143,7 @@ class Conversation {
   void note(std::vector<std::string>& acts_seen, const std::vector<std::string>& acts);
 
   std::size_t messages_ = 0;
+  CauseTally causes_;
   int round_ = 0;
   std::int64_t round_opened_at_ = 0;
   int agent_turns_in_round_ = 0;

@@ -167,6 +167,37 @@ std::optional<std::int64_t> parse_time_bound(std::string_view text, bool end_of_
   return day * kDayMs;
 }
 
+namespace {
+
+const json& field(const json& j, const char* key) {
+  static const json none;
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() ? *it : none;
+}
+
+// The range's latest reviews, newest first: what a supervisor opens to read one and write a lesson.
+json recent(const std::vector<ReviewRow>& rows, std::int64_t from, std::int64_t to) {
+  std::vector<const ReviewRow*> in;
+  for (const auto& row : rows)
+    if (row.closed_at >= from && row.closed_at < to) in.push_back(&row);
+  std::stable_sort(in.begin(), in.end(), [](const ReviewRow* a, const ReviewRow* b) { return a->closed_at > b->closed_at; });
+  json out = json::array();
+  for (std::size_t i = 0; i < in.size() && i < kRecentReviews; ++i) {
+    const auto& row = *in[i];
+    const auto& cause = field(row.review, "root_cause");
+    out.push_back({{"conversation", row.conversation},
+                   {"agent", row.agent},
+                   {"closed_at", row.closed_at},
+                   {"cause", {{"id", field(cause, "id")}, {"label", field(cause, "label")}}},
+                   {"outcome", field(field(row.review, "outcome"), "result")},
+                   {"final_health", field(field(row.review, "health"), "final")},
+                   {"rating", row.rating ? json(row.rating->score) : json(nullptr)}});
+  }
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json insights(const std::vector<ReviewRow>& rows, std::int64_t from, std::int64_t to) {
   Stats team;
   std::map<std::string, Stats> agents;
@@ -181,7 +212,7 @@ nlohmann::json insights(const std::vector<ReviewRow>& rows, std::int64_t from, s
     j["agent"] = agent;
     agent_json.push_back(std::move(j));
   }
-  return json{{"from", from}, {"to", to}, {"team", team.to_json()}, {"agents", std::move(agent_json)}};
+  return json{{"from", from}, {"to", to}, {"team", team.to_json()}, {"agents", std::move(agent_json)}, {"recent", recent(rows, from, to)}};
 }
 
 }  // namespace tact::coach

@@ -28,8 +28,12 @@ struct ReviewRow {
 
 // How many flags and causes a "top" list shows.
 inline constexpr std::size_t kTopFlags = 5;
+// How many of the latest reviews "recent" lists.
+inline constexpr std::size_t kRecentReviews = 50;
 
-// {"from","to","team":STATS,"agents":[{"agent", ...STATS}]} (agents sorted by sub), where STATS is
+// {"from","to","team":STATS,"agents":[{"agent", ...STATS}],
+//  "recent":[{"conversation","agent","closed_at","cause":{"id","label"},"outcome","final_health","rating"}]}
+// (agents sorted by sub; recent: the latest kRecentReviews, newest first), where STATS is
 // {"conversations","per_day":{"2026-12-01":n},"median_first_response_ms","average_final_health",
 //  "steps":{step:{"done","missed","spoiled","rate"}},"outcomes":{result:n},
 //  "top_flags":[{"kind","count"}],"top_causes":[{"id","label","count","per_day":{day:n}}],

@@ -21,7 +21,7 @@ void write_json(JsonWriter& w, const Annotation& a) {
 }
 
 void write_json(JsonWriter& w, const Flag& f) {
-  w.begin_object().key("kind").value(f.kind);
+  w.begin_object().key("kind").value(f.kind).key("rule").value(f.rule);
   if (f.span) w.key("begin").value(f.span->begin).key("end").value(f.span->end);
   w.key("why").value(f.why).key("try_instead").value(f.try_instead).end_object();
 }
@@ -44,7 +44,7 @@ void write_json(JsonWriter& w, const Health& h) {
 }
 
 void write_json(JsonWriter& w, const Suggestion& s) {
-  w.begin_object().key("step").value(s.step).key("text").value(s.text).end_object();
+  w.begin_object().key("step").value(s.step).key("text").value(s.text).key("template").value(s.template_id).end_object();
 }
 
 void write_json(JsonWriter& w, const Details& d) {
@@ -89,7 +89,14 @@ void write_json(JsonWriter& w, const Snapshot& s) {
   w.key("trend").value(s.trend).key("escalated").value(s.escalated).key("waiting_ms").value(s.waiting_ms);
   write_field(w, "health", s.health);
   write_field(w, "suggestions", s.suggestions);
+  w.key("cause");
+  write_cause(w, s);
   w.end_object();
+}
+
+void write_cause(JsonWriter& w, const Snapshot& s) {
+  if (s.cause.empty()) w.null();
+  else w.begin_object().key("id").value(s.cause).key("label").value(s.cause_label).end_object();
 }
 
 void to_json(nlohmann::json& j, const Span& s) { j = to_json_value(s); }

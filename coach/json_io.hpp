@@ -48,17 +48,19 @@ nlohmann::json to_json_value(const T& value) {
 
 namespace tact::coach {
 
-void write_json(JsonWriter& w, const Flag& f);           // {"kind","begin"?,"end"?,"why","try_instead"}
+void write_json(JsonWriter& w, const Flag& f);           // {"kind","rule","begin"?,"end"?,"why","try_instead"}
 void write_json(JsonWriter& w, const StepState& s);      // {"step","status","message_id"?,"why"?}
 void write_json(JsonWriter& w, const HealthReason& r);   // {"delta","text"}
 void write_json(JsonWriter& w, const Health& h);         // {"score","reasons"}
-void write_json(JsonWriter& w, const Suggestion& s);     // {"step","text"}
+void write_json(JsonWriter& w, const Suggestion& s);     // {"step","text","template"}
 void write_json(JsonWriter& w, const Details& d);        // only the known details
 void write_json(JsonWriter& w, const MessageResult& m);  // {"acts","rules","spans","flags","sentiment"?}
 // {"checklist": {"<step>": "missing|done|spoiled"}, "steps": [StepState...], "round", "details",
 //  "sentiment": last or null, "sentiment_history", "trend", "escalated", "waiting_ms", "health",
-//  "suggestions"}
+//  "suggestions", "cause"}
 void write_json(JsonWriter& w, const Snapshot& s);
+// {"id","label"} of the open complaint's cause, or null while none is open.
+void write_cause(JsonWriter& w, const Snapshot& s);
 
 void to_json(nlohmann::json& j, const Flag& f);
 void to_json(nlohmann::json& j, const StepState& s);

@@ -12,11 +12,6 @@ using nlohmann::json;
 
 bool has(const std::vector<std::string>& acts, std::string_view a) { return std::find(acts.begin(), acts.end(), a) != acts.end(); }
 
-std::string rule_of(const Annotation& a, const std::string& kind) {
-  for (const auto& s : a.spans)
-    if (s.act == kind && !s.rule.empty()) return s.rule;
-  return kind;
-}
 
 json optional_time(const std::optional<std::int64_t>& t) { return t ? json(*t) : json(nullptr); }
 
@@ -24,22 +19,13 @@ json optional_time(const std::optional<std::int64_t>& t) { return t ? json(*t) :
 
 RootCause find_root_cause(const RuleSet& rules, const std::vector<Event>& events) {
   RootCause out;
-  std::map<std::string, std::size_t> first;  // cause -> index of the first message that showed it
-  std::vector<std::string> order;            // causes in the order they first appeared (pack order within a message)
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (events[i].role != Role::customer) continue;
-    for (const auto& id : rules.causes().match(events[i].text)) {
-      if (++out.counts[id] == 1) {
-        first[id] = i;
-        order.push_back(id);
-      }
-    }
-  }
-  const std::string* best = nullptr;
-  for (const auto& id : order)  // the most messages; on a tie the one that showed first
-    if (!best || out.counts[id] > out.counts[*best]) best = &id;
+  CauseTally tally;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (events[i].role == Role::customer) tally.add(rules.causes().match(events[i].text), i);
+  out.counts = tally.counts();
+  const auto* best = tally.best();
   if (!best) return out;
-  const auto& e = events[first[*best]];
+  const auto& e = events[tally.first_index(*best)];
   out.id = *best;
   out.label = rules.causes().label(*best);
   out.message_id = e.message_id;
@@ -73,7 +59,7 @@ Review review_conversation(const RuleSet& rules, const std::vector<Event>& event
       if (first_customer && !r.first_response_ms) r.first_response_ms = std::max<std::int64_t>(0, e.at_ms - *first_customer);
       agent_replied = true;
       for (const auto& f : result.flags)
-        r.flags.push_back({e.message_id, e.at_ms, f.kind, rule_of(result.annotation, f.kind), f.why});
+        r.flags.push_back({e.message_id, e.at_ms, f.kind, f.rule, f.why});
     }
     r.timeline.push_back({e.message_id, e.at_ms, conv.snapshot(rules, e.at_ms).health.score});
   }

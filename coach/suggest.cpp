@@ -78,7 +78,7 @@ std::vector<Suggestion> suggest(const CoachingConfig& config, const std::vector<
     }
     if (!best) continue;
     const int score = 100 - 10 * static_cast<int>(i) + (fits(*best, last_customer_acts) ? 30 : 0) + (open.spoiled ? 15 : 0);
-    ranked.push_back({score, i, {open.step, fill_template(*best, details, facts)}});
+    ranked.push_back({score, i, {open.step, fill_template(*best, details, facts), best->id}});
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
   std::vector<Suggestion> out;

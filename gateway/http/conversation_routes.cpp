@@ -19,6 +19,18 @@ bool valid_id(std::string_view id) {
   return true;
 }
 
+// An "at" of a body: ms since the epoch, between 1970 and 9999 (the coach subtracts and formats
+// times, which must not overflow); nullopt otherwise.
+std::optional<std::int64_t> time_of(const json& at) {
+  constexpr std::int64_t kMaxAt = 253402300799999;
+  const bool in_range = at.is_number_unsigned() ? at.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxAt)
+                                                : at.is_number_integer() && at.get<std::int64_t>() >= 0;
+  if (!in_range) return std::nullopt;
+  return at.get<std::int64_t>();
+}
+
+}  // namespace
+
 Response result_response(const Request& req, const EventResult& r) {
   return json_response(req, static_cast<http::status>(r.status), r.body);
 }
@@ -31,17 +43,12 @@ std::optional<std::string> conversation_id(const RouteCall& c) {
   return std::nullopt;
 }
 
-// An "at" of a body: ms since the epoch, between 1970 and 9999 (the coach subtracts and formats
-// times, which must not overflow); nullopt otherwise.
-std::optional<std::int64_t> time_of(const json& at) {
-  constexpr std::int64_t kMaxAt = 253402300799999;
-  const bool in_range = at.is_number_unsigned() ? at.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxAt)
-                                                : at.is_number_integer() && at.get<std::int64_t>() >= 0;
-  if (!in_range) return std::nullopt;
-  return at.get<std::int64_t>();
+Request response_head(const Request& req) {
+  Request head;
+  head.version(req.version());
+  head.keep_alive(req.keep_alive());
+  return head;
 }
-
-}  // namespace
 
 void list_conversations(const RouteCall& c) { c.respond(json_response(c.req, http::status::ok, c.ctx.relay.list(*c.who))); }
 
@@ -111,9 +118,7 @@ void post_conversation_event(const RouteCall& c) {
     at = *given;
   }
   // Only what the answer needs is captured: the request may be gone when it is stored.
-  Request head;
-  head.version(req.version());
-  head.keep_alive(req.keep_alive());
+  const auto head = response_head(req);
   PostedEvent event{*role, text_it->get<std::string>(), at, std::move(name), {}, {}, {}};
   c.ctx.relay.post_event(*c.who, *id, std::move(event), [head, respond = c.respond](EventResult r) { respond(result_response(head, r)); });
 }

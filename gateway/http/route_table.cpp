@@ -45,6 +45,7 @@ constexpr std::string_view kOnlyAdmins = "only admins may use the rule administr
 constexpr std::string_view kOnlyAdminsData = "only admins may export or erase a customer's data";
 constexpr std::string_view kOnlyAdminsIntegrations = "only admins may configure integrations";
 constexpr std::string_view kNoCustomers = "customers may not use this route";
+constexpr std::string_view kLessonsByStaff = "lessons are written by supervisors and admins; ask yours to write one";
 
 void static_file(const Request& req, RouteContext& ctx, const Respond& respond, const std::string& path) {
   if (req.method() != http::verb::get && req.method() != http::verb::head)
@@ -95,6 +96,11 @@ const std::vector<Route>& route_table() {
       // After the close (issue 22): relay/access.hpp refuses the customer (403) and other agents (404).
       {V::get, "/api/conversations/{}/review", signed_in, {}, BodyLimit::message, false, get_conversation_review},
       {V::get, "/api/insights", staff, kNoCustomers, BodyLimit::message, false, get_insights},
+      // Lessons (issue 22): the team reads them, supervisors and admins write them.
+      {V::post, "/api/conversations/{}/lessons", supervisors | admins, kLessonsByStaff, BodyLimit::message, false, post_conversation_lesson},
+      {V::get, "/api/lessons", staff, kNoCustomers, BodyLimit::message, false, get_lessons},
+      {V::delete_, "/api/lessons/{}", supervisors | admins, kLessonsByStaff, BodyLimit::message, false, delete_lesson},
+      {V::get, "/api/rules/stats", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_stats},
       {V::get, "/api/rules/versions", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_versions},
       {V::get, "/api/rules/versions/{}", admins, kOnlyAdmins, BodyLimit::message, false, get_rule_version},
       {V::get, "/api/rules/live", admins, kOnlyAdmins, BodyLimit::message, false, get_live_rules},

@@ -69,6 +69,13 @@ TokenCheck identify(const Request& req, const RouteContext& ctx);
 // the route does not take (403 wrong_role). Needs only the request's headers.
 std::variant<Identity, Response> authorize(const Route& route, const Request& req, const RouteContext& ctx);
 
+// Shared by the handlers (conversation_routes.cpp).
+Response result_response(const Request& req, const EventResult& r);
+// The conversation id of the path (percent-decoded), or nullopt with the 404 already sent.
+std::optional<std::string> conversation_id(const RouteCall& c);
+// What an answer sent later needs of its request (which may be gone by then).
+Request response_head(const Request& req);
+
 // The handlers, by area (conversation_routes.cpp, rule_routes.cpp, public_routes.cpp).
 void list_conversations(const RouteCall& c);
 void get_conversation(const RouteCall& c);
@@ -76,6 +83,10 @@ void post_conversation_event(const RouteCall& c);
 void close_conversation(const RouteCall& c);
 void get_conversation_review(const RouteCall& c);
 void get_insights(const RouteCall& c);  // insights_routes.cpp
+void post_conversation_lesson(const RouteCall& c);  // learning_routes.cpp
+void get_lessons(const RouteCall& c);
+void delete_lesson(const RouteCall& c);
+void get_rule_stats(const RouteCall& c);
 void get_rule_versions(const RouteCall& c);
 void get_rule_version(const RouteCall& c);
 void get_live_rules(const RouteCall& c);

@@ -32,6 +32,11 @@ void Metrics::count_webhook(const std::string& outcome) {
   ++webhooks_[outcome];
 }
 
+void Metrics::count_coach_feedback(const std::string& kind) {
+  std::lock_guard lock(errors_mutex_);
+  ++coach_feedback_[kind];
+}
+
 void Metrics::count_error(const std::string& code) {
   std::lock_guard lock(errors_mutex_);
   ++errors_[code];
@@ -63,6 +68,8 @@ std::string Metrics::render() const {
   std::lock_guard lock(errors_mutex_);
   out += "# HELP tact_integration_webhooks_total Webhooks from chat platforms, by outcome.\n# TYPE tact_integration_webhooks_total counter\n";
   for (const auto& [outcome, n] : webhooks_) out += "tact_integration_webhooks_total{outcome=\"" + outcome + "\"} " + std::to_string(n) + "\n";
+  out += "# HELP tact_coach_feedback_total Agents' feedback on the coach, by kind.\n# TYPE tact_coach_feedback_total counter\n";
+  for (const auto& [kind, n] : coach_feedback_) out += "tact_coach_feedback_total{kind=\"" + kind + "\"} " + std::to_string(n) + "\n";
   out += "# HELP tact_errors_total Error events sent, by code.\n# TYPE tact_errors_total counter\n";
   for (const auto& [code, n] : errors_) out += "tact_errors_total{code=\"" + code + "\"} " + std::to_string(n) + "\n";
   return out;

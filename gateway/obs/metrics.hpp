@@ -40,6 +40,8 @@ struct Metrics {
   // closed, refused codes).
   std::atomic<std::uint64_t> notes_sent{0}, notes_retried{0}, notes_failed{0}, notes_rate_limited{0}, notes_dropped{0};
   void count_webhook(const std::string& outcome);
+  // Agents' feedback on the coach (issue 22), by kind: dispute, used, edited.
+  void count_coach_feedback(const std::string& kind);
 
   void count_error(const std::string& code);
   std::string render() const;
@@ -48,6 +50,7 @@ struct Metrics {
   mutable std::mutex errors_mutex_;
   std::map<std::string, std::uint64_t> errors_;
   std::map<std::string, std::uint64_t> webhooks_;
+  std::map<std::string, std::uint64_t> coach_feedback_;
 };
 
 }  // namespace tact::gateway

@@ -30,7 +30,9 @@ std::string coach_payload(const std::string& conversation, const std::string& me
   w.key("sentiment");
   sentiment_of(w, snap);
   w.key("trend").value(snap.trend).key("waiting_ms").value(snap.waiting_ms).key("round").value(snap.round);
-  w.key("escalated").value(snap.escalated).key("rules_version").value(rules_version).end_object();
+  w.key("escalated").value(snap.escalated).key("cause");
+  coach::write_cause(w, snap);
+  w.key("rules_version").value(rules_version).end_object();
   return w.take();
 }
 

@@ -10,8 +10,8 @@ namespace {
 using nlohmann::json;
 
 constexpr FrameType kTypes[] = {FrameType::message, FrameType::draft, FrameType::close, FrameType::whisper,
-                                FrameType::subscribe, FrameType::rating};
-constexpr const char* kTypeList = "message, draft, close, whisper, subscribe or rating";
+                                FrameType::subscribe, FrameType::rating, FrameType::feedback};
+constexpr const char* kTypeList = "message, draft, close, whisper, subscribe, rating or feedback";
 
 ParsedFrame fail(std::string code, std::string message, json ref) {
   return {std::nullopt, {std::move(code), std::move(message), std::move(ref)}};
@@ -21,8 +21,9 @@ ParsedFrame fail(std::string code, std::string message, json ref) {
 // frame becomes its strings without a JSON tree, which cost a dozen allocations per message.
 // Reads as nlohmann::json::parse would: only top-level keys count, and a repeated key's last
 // value wins.
-enum FieldName { kType, kConversation, kText, kClientId, kScore, kComment, kFieldCount };
-constexpr const char* kFieldNames[kFieldCount] = {"type", "conversation", "text", "client_id", "score", "comment"};
+enum FieldName { kType, kConversation, kText, kClientId, kScore, kComment, kMessageId, kKind, kRule, kTemplate, kReason, kFieldCount };
+constexpr const char* kFieldNames[kFieldCount] = {"type", "conversation", "text", "client_id", "score", "comment",
+                                                  "message_id", "kind", "rule", "template", "reason"};
 
 struct Field {
   enum Kind { absent, null, string, integer, other } kind = absent;
@@ -118,6 +119,28 @@ std::optional<FrameError> read_score(const Field& field, int& out) {
   return std::nullopt;
 }
 
+// feedback: {"conversation","message_id","kind":"dispute","rule","reason"?} or
+// {"conversation","message_id","kind":"used"|"edited","template"}.
+std::optional<FrameError> read_feedback(FrameFields& in, ClientFrame& f) {
+  const std::string type = "feedback";
+  auto read = [&](FieldName name, bool required, std::size_t max, std::string& out) {
+    return read_string(in.fields[name], kFieldNames[name], type, required, false, max, out);
+  };
+  if (auto e = read(kConversation, true, kMaxIdBytes, f.conversation)) return e;
+  if (auto e = read(kMessageId, true, kMaxIdBytes, f.message_id)) return e;
+  if (auto e = read(kKind, true, 16, f.kind)) return e;
+  if (f.kind == "dispute") {
+    if (auto e = read(kRule, true, kMaxIdBytes, f.target)) return e;
+    auto& reason = in.fields[kReason];
+    if (reason.kind == Field::string && reason.value.size() > kMaxReasonBytes)
+      return FrameError{"bad_field", "\"reason\" is " + std::to_string(reason.value.size()) + " bytes; shorten it to at most " +
+                                         std::to_string(kMaxReasonBytes), nullptr};
+    return read_string(reason, "reason", type, false, true, kMaxReasonBytes, f.reason);
+  }
+  if (f.kind == "used" || f.kind == "edited") return read(kTemplate, true, kMaxIdBytes, f.target);
+  return FrameError{"bad_field", "\"kind\" must be \"dispute\" (with \"rule\"), \"used\" or \"edited\" (with \"template\")", nullptr};
+}
+
 }  // namespace
 
 std::string_view to_string(FrameType t) noexcept {
@@ -128,6 +151,7 @@ std::string_view to_string(FrameType t) noexcept {
     case FrameType::whisper: return "whisper";
     case FrameType::subscribe: return "subscribe";
     case FrameType::rating: return "rating";
+    case FrameType::feedback: return "feedback";
   }
   return "message";
 }
@@ -185,6 +209,9 @@ ParsedFrame parse_client_frame(std::string_view text) {
       }
       e = read(kComment, false, true, kMaxCommentBytes, f.comment);
       break;
+    case FrameType::feedback:
+      e = read_feedback(in, f);
+      break;
   }
   if (e) {
     e->ref = ref(type_name);
@@ -202,6 +229,7 @@ std::optional<FrameError> check_role(const ClientFrame& frame, UserRole role) {
     case FrameType::whisper:
     case FrameType::subscribe: ok = role == UserRole::supervisor || role == UserRole::admin; break;
     case FrameType::rating: ok = role == UserRole::customer; break;
+    case FrameType::feedback: ok = role == UserRole::agent; break;
   }
   if (ok) return std::nullopt;
   json ref = frame.client_id.empty() ? json(std::string(to_string(frame.type))) : json(frame.client_id);

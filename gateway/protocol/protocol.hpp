@@ -11,7 +11,7 @@
 
 namespace tact::gateway {
 
-enum class FrameType { message, draft, close, whisper, subscribe, rating };
+enum class FrameType { message, draft, close, whisper, subscribe, rating, feedback };
 std::string_view to_string(FrameType t) noexcept;
 
 struct ClientFrame {
@@ -21,6 +21,12 @@ struct ClientFrame {
   std::string client_id;
   int score = 0;        // rating: 1..5
   std::string comment;  // rating: optional, at most kMaxCommentBytes
+  // feedback: on the coach event of `message_id`; `kind` "dispute" (of the flag whose rule is
+  // `target`, with an optional `reason`), "used" or "edited" (the suggestion whose template is `target`).
+  std::string message_id;
+  std::string kind;
+  std::string target;
+  std::string reason;
 };
 
 struct FrameError {
@@ -36,6 +42,7 @@ struct ParsedFrame {
 
 inline constexpr std::size_t kMaxIdBytes = 128;
 inline constexpr std::size_t kMaxCommentBytes = 1000;  // a rating's comment
+inline constexpr std::size_t kMaxReasonBytes = 500;    // a disputed flag's reason
 
 // Checks JSON, type, and each field's presence, type and length.
 ParsedFrame parse_client_frame(std::string_view text);

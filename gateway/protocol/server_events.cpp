@@ -32,6 +32,12 @@ std::string rated_event(const std::string& conversation, int score, const std::s
                           {"replaced", replaced}});
 }
 
+std::string feedback_noted_event(const std::string& conversation, const std::string& message_id, const std::string& kind,
+                                 const std::string& target) {
+  return coach::dump(json{{"type", "feedback_noted"}, {"conversation", conversation}, {"message_id", message_id}, {"kind", kind},
+                          {kind == "dispute" ? "rule" : "template", target}});
+}
+
 std::string whisper_event(const std::string& conversation, const std::string& id, const std::string& from,
                           const std::string& text, std::int64_t at) {
   return coach::dump(

@@ -24,6 +24,11 @@ std::string closed_event(const std::string& conversation, std::int64_t at);
 // (`replaced`: it replaced an earlier one).
 std::string rated_event(const std::string& conversation, int score, const std::string& comment, std::int64_t at, bool replaced);
 
+// {"type":"feedback_noted","conversation","message_id","kind","rule"|"template"}: feedback on the
+// coach is stored ("rule" for a dispute, "template" for used or edited).
+std::string feedback_noted_event(const std::string& conversation, const std::string& message_id, const std::string& kind,
+                                 const std::string& target);
+
 // {"type":"whisper","conversation","id","from","text","at"}
 std::string whisper_event(const std::string& conversation, const std::string& id, const std::string& from,
                           const std::string& text, std::int64_t at);

@@ -53,6 +53,18 @@ AccessDecision decide(const Identity& who, Access what, const std::string& id, c
       return {false, 409, "conversation_open", "conversation \"" + c->id + "\" is still open; rate it once it is closed"};
     return allow();
   }
+  if (what == Access::feedback) {
+    if (!is_agent_of(who, *c))
+      return {false, 403, "feedback_by_agent", "feedback on the coach of conversation \"" + c->id + "\" comes from its agent"};
+    return allow();
+  }
+  if (what == Access::lesson) {
+    if (!is_staff(who))
+      return {false, 403, "lessons_by_staff", "lessons are written by supervisors and admins; ask yours to write one"};
+    if (c->open)
+      return {false, 404, "not_closed", "conversation \"" + c->id + "\" is still open; write its lesson once it is closed and reviewed"};
+    return allow();
+  }
   switch (what) {
     case Access::read: return allow();
     case Access::message:
@@ -68,7 +80,9 @@ AccessDecision decide(const Identity& who, Access what, const std::string& id, c
       if (!is_staff(who)) return unknown(c->id);
       break;
     case Access::review:
-    case Access::rate: break;  // decided above
+    case Access::rate:
+    case Access::feedback:
+    case Access::lesson: break;  // decided above
     case Access::post_event:
       if (who.role == UserRole::customer) return unknown(c->id);
       // A live chat is written by its own customer and agent over /ws, never over HTTP: anyone

@@ -27,6 +27,8 @@ enum class Access {
   post_event,  // POST /api/conversations/{id}/events
   review,      // GET /api/conversations/{id}/review: its agent and staff, never the customer
   rate,        // a WebSocket `rating` frame: its customer, once it is closed
+  feedback,    // a WebSocket `feedback` frame on its coaching: its agent, open or closed
+  lesson,      // POST /api/conversations/{id}/lessons: supervisors and admins, once it is closed
 };
 
 struct AccessDecision {

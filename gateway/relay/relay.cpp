@@ -96,8 +96,9 @@ void Relay::announce_assignment(const std::string& conversation, const std::stri
 
 void Relay::handle(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
   if (auto e = check_role(f, peer->who().role)) return refuse(*peer, *e);
-  // A rating touches only the store: any node takes it.
-  if (bus_ && f.type != FrameType::subscribe && f.type != FrameType::rating) {  // a cluster: the conversation may be another node's
+  // A rating and feedback on the coach touch only the store: any node takes them.
+  const bool store_only = f.type == FrameType::rating || f.type == FrameType::feedback;
+  if (bus_ && f.type != FrameType::subscribe && !store_only) {  // a cluster: the conversation may be another node's
     ClientFrame routed = f;
     if (route(peer, routed)) dispatch(peer, routed);
     return;
@@ -113,6 +114,7 @@ void Relay::dispatch(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {
     case FrameType::whisper: return on_whisper(peer, f);
     case FrameType::subscribe: return on_subscribe(peer);
     case FrameType::rating: return on_rating(peer, f);
+    case FrameType::feedback: return on_feedback(peer, f);
   }
 }
 

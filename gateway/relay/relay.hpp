@@ -91,6 +91,19 @@ class Relay {
   // GET /api/insights: stored reviews of conversations closed in [from, to) aggregated
   // (coach/insights.hpp), for `agent` alone or ("") the team; decide_insights() says who may ask.
   EventResult insights(const Identity& who, std::int64_t from, std::int64_t to, const std::string& agent);
+  // The learning loop (relay_learning.cpp). GET /api/rules/stats: per rule, flags shown and
+  // disputed, per template, shown, used and edited, for messages sent in [from, to) (coach_stats.hpp).
+  EventResult rule_stats(std::int64_t from, std::int64_t to);
+  // GET /api/lessons[?cause=]: newest first; every cause for "".
+  EventResult lessons(const std::string& cause);
+  // POST /api/conversations/{id}/lessons: tagged with `cause`, else the review's root cause.
+  // `done` runs once (from the store's thread when stored): 201 with the lesson, or the refusal.
+  void add_lesson(const Identity& who, const std::string& conversation, const std::string& text, std::optional<std::string> cause,
+                  std::function<void(EventResult)> done);
+  // DELETE /api/lessons/{id}.
+  void delete_lesson(const std::string& id, std::function<void(EventResult)> done);
+  static constexpr std::size_t kMaxLessonBytes = 1000;
+
   // The conversation as the one access rule sees it: from memory, else from the store (closed
   // before a restart); null when there is none.
   std::optional<ConversationFacts> facts(const std::string& id);
@@ -136,6 +149,8 @@ class Relay {
   // (--send-queue counts frames) and get it dropped.
   Frames board_pages();
   void on_rating(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  void on_feedback(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  nlohmann::json lesson_json(const LessonRecord& l) const;
   // Reviews the conversation that just closed (its messages as stored) and stores the review;
   // `then` runs once that is stored or failed, on the store's thread.
   void review_closed(const std::string& id, const std::string& agent, std::int64_t at, std::function<void()> then);

@@ -86,6 +86,10 @@ EventResult Relay::insights(const Identity& who, std::int64_t from, std::int64_t
   const std::string only = who.role == UserRole::agent ? who.sub : agent;
   auto out = coach::insights(review_rows(store_, from, to, only), from, to);
   out["agent"] = only;
+  for (auto& r : out["recent"]) {
+    const auto c = store_.conversation(r.value("conversation", ""));
+    r["customer"] = c ? c->customer_name : "";
+  }
   return {200, std::move(out)};
 }
 

@@ -97,6 +97,38 @@ struct ReviewRecord {
   std::optional<RatingRecord> rating;
 };
 
+// Feedback on the coach (issue 22): an agent disputed a flag ("dispute", `target` the flag's
+// rule), or sent a suggestion as offered ("used") or changed ("edited", `target` the template).
+// `message_id` is the message whose coach event showed the flag or offered the suggestion. One
+// per (conversation, message_id, kind, target): a later one replaces it.
+struct CoachFeedbackRecord {
+  std::string conversation;
+  std::string message_id;
+  std::string kind;
+  std::string target;
+  std::string reason;  // a dispute's optional reason, in the agent's words
+  std::string who;     // the agent's sub
+  std::int64_t at = 0;
+};
+
+// The coach event stored with one message, for counting what the coach showed.
+struct StoredCoach {
+  std::string conversation;
+  std::string message_id;
+  std::string coach_json;
+};
+
+// A lesson a supervisor wrote on a reviewed conversation, for every complaint with that cause.
+struct LessonRecord {
+  std::string id;  // "l-" and 12 hex, made by the relay
+  std::string cause;
+  std::string text;
+  std::string conversation;  // the reviewed conversation it was written on
+  std::string author;        // sub
+  std::string author_name;
+  std::int64_t at = 0;
+};
+
 // Privacy (issue 24, gateway/privacy/): what is stored about one customer (their live chats,
 // found by the customer's sub), and the audit line of an erasure, which never holds the content.
 struct CustomerData {
@@ -154,6 +186,19 @@ class Store {
   virtual std::optional<RatingRecord> rating(const std::string& conversation);
   // Reviews of conversations closed in [from, to), oldest close first, with their ratings.
   virtual std::vector<ReviewRecord> reviews(std::int64_t from, std::int64_t to);
+
+  // Feedback on the coach and lessons (issue 22). A store without them (a test double) refuses
+  // writes and has none.
+  virtual void save_feedback(CoachFeedbackRecord f, StoreDone done);
+  // Feedback given at or after `since` (ms), oldest first.
+  virtual std::vector<CoachFeedbackRecord> feedback(std::int64_t since);
+  // The coach events of messages sent in [from, to), by conversation, then seq.
+  virtual std::vector<StoredCoach> coach_outputs(std::int64_t from, std::int64_t to);
+  virtual void save_lesson(LessonRecord l, StoreDone done);
+  virtual void delete_lesson(std::string id, StoreDone done);
+  // Newest first; those of `cause` only, unless it is "".
+  virtual std::vector<LessonRecord> lessons(const std::string& cause);
+  virtual std::optional<LessonRecord> lesson(const std::string& id);
 
   // Privacy. A store without them (a test double) refuses writes and has nothing.
   // Everything stored about `customer`'s conversations.

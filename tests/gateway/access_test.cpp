@@ -1,5 +1,5 @@
 // relay/access.hpp for what comes after the close (issue 22): who may read a review, rate a chat,
-// and ask for insights.
+// ask for insights, give feedback on the coach and write a lesson.
 #include <catch2/catch.hpp>
 
 #include "relay/access.hpp"
@@ -58,4 +58,28 @@ TEST_CASE("insights: staff for anyone, an agent for themselves only, never a cus
   CHECK(other.status == 403);
   CHECK(other.code == "own_insights_only");
   CHECK(decide_insights(dana, "").status == 403);
+}
+
+TEST_CASE("feedback on the coach comes from the conversation's agent, open or closed; staff are told, others are not shown it") {
+  const auto closed = chat(false), open = chat(true);
+  CHECK(decide(alice, Access::feedback, "c3", &open));
+  CHECK(decide(alice, Access::feedback, "c3", &closed));
+  for (const auto* who : {&sam, &ada}) {
+    const auto d = decide(*who, Access::feedback, "c3", &open);
+    CHECK(d.status == 403);
+    CHECK(d.code == "feedback_by_agent");
+  }
+  CHECK(decide(dana, Access::feedback, "c3", &open).code == "feedback_by_agent");  // her own chat: no secret to keep
+  for (const auto* who : {&bob, &erin}) CHECK(decide(*who, Access::feedback, "c3", &open).code == "unknown_conversation");
+  CHECK(decide(alice, Access::feedback, "c9", nullptr).code == "unknown_conversation");
+}
+
+TEST_CASE("a lesson is written by staff on a closed conversation") {
+  const auto closed = chat(false), open = chat(true);
+  for (const auto* who : {&sam, &ada}) CHECK(decide(*who, Access::lesson, "c3", &closed));
+  CHECK(decide(sam, Access::lesson, "c3", &open).code == "not_closed");
+  CHECK(decide(alice, Access::lesson, "c3", &closed).code == "lessons_by_staff");
+  CHECK(decide(dana, Access::lesson, "c3", &closed).code == "lessons_by_staff");
+  for (const auto* who : {&bob, &erin}) CHECK(decide(*who, Access::lesson, "c3", &closed).code == "unknown_conversation");
+  CHECK(decide(sam, Access::lesson, "c9", nullptr).code == "unknown_conversation");
 }

@@ -92,7 +92,7 @@ TEST_CASE("every client frame in the doc is well formed and allowed for a sender
     const bool server_only = e.contains("id") || e.contains("code") || e.contains("role") || e.contains("flags") ||
                              (e.contains("score") && type != "rating") || e.contains("customer") || e.contains("at") ||
                              e.contains("seq");
-    if (type.empty() || server_only || type == "hello" || type == "ack" || type == "coach") continue;
+    if (type.empty() || server_only || type == "hello" || type == "ack" || type == "coach" || type == "feedback_noted") continue;
     INFO(e.dump());
     auto parsed = parse_client_frame(e.dump());
     REQUIRE(parsed.frame);
@@ -102,7 +102,7 @@ TEST_CASE("every client frame in the doc is well formed and allowed for a sender
       someone_may = someone_may || !check_role(*parsed.frame, role);
     CHECK(someone_may);
   }
-  CHECK(client_frames == 7);  // message (customer, agent), draft, whisper, close, subscribe, rating
+  CHECK(client_frames == 9);  // message (customer, agent), draft, whisper, close, subscribe, rating, feedback (dispute, used)
 }
 
 TEST_CASE("the doc's server events are what the code sends") {
@@ -125,6 +125,7 @@ TEST_CASE("the doc's server events are what the code sends") {
   same(doc_event(examples, "assigned", "customer"), assigned_event("c3", "Dana"));
   same(doc_event(examples, "closed", "at"), closed_event("c3", kAt + 9000));
   same(doc_event(examples, "rated", "replaced"), rated_event("c3", 2, "Nobody said sorry.", kAt + 60000, false));
+  same(doc_event(examples, "feedback_noted", "kind"), feedback_noted_event("c3", "c3-4", "dispute", "blame.customer-fault"));
   auto missing_text = parse_client_frame(R"({"type":"message","client_id":"k1"})");
   REQUIRE_FALSE(missing_text.frame);
   same(doc_event(examples, "error", "code"), error_event(missing_text.error));

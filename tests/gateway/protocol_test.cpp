@@ -123,3 +123,36 @@ TEST_CASE("a rating frame: a whole score from 1 to 5 and a short comment, from a
   CHECK_FALSE(check_role(*p.frame, UserRole::customer));
   for (auto role : {UserRole::agent, UserRole::supervisor, UserRole::admin}) CHECK(check_role(*p.frame, role));
 }
+
+TEST_CASE("a feedback frame: a dispute names the flag's rule, a used or edited suggestion its template; from an agent") {
+  auto p = parse_client_frame(R"({"type":"feedback","conversation":"c3","message_id":"c3-4","kind":"dispute","rule":"blame.x","reason":"it was advice"})");
+  REQUIRE(p.frame);
+  CHECK(p.frame->type == FrameType::feedback);
+  CHECK(p.frame->message_id == "c3-4");
+  CHECK(p.frame->kind == "dispute");
+  CHECK(p.frame->target == "blame.x");
+  CHECK(p.frame->reason == "it was advice");
+  auto used = parse_client_frame(R"({"type":"feedback","conversation":"c3","message_id":"c3-3","kind":"used","template":"apology.2"})");
+  REQUIRE(used.frame);
+  CHECK(used.frame->target == "apology.2");
+  CHECK(code_of(R"({"type":"feedback","conversation":"c3","message_id":"c3-3","kind":"edited","template":"apology.2"})") == "ok");
+  CHECK(code_of(R"({"type":"feedback","conversation":"c3","message_id":"c3-4","kind":"dispute","rule":"blame.x"})") == "ok");
+  // A dispute needs its rule, a suggestion its template: the other name does not do.
+  CHECK(code_of(R"({"type":"feedback","conversation":"c3","message_id":"c3-4","kind":"dispute","template":"apology.2"})") == "missing_field");
+  CHECK(code_of(R"({"type":"feedback","conversation":"c3","message_id":"c3-3","kind":"used","rule":"blame.x"})") == "missing_field");
+  CHECK(code_of(R"({"type":"feedback","conversation":"c3","kind":"used","template":"a.1"})") == "missing_field");
+  CHECK(code_of(R"({"type":"feedback","message_id":"c3-3","kind":"used","template":"a.1"})") == "missing_field");
+  const auto kind = parse_client_frame(R"({"type":"feedback","conversation":"c3","message_id":"c3-3","kind":"liked","template":"a.1"})");
+  REQUIRE_FALSE(kind.frame);
+  CHECK(kind.error.code == "bad_field");
+  CHECK(kind.error.message.find("\"dispute\"") != std::string::npos);
+  CHECK(kind.error.ref == "feedback");
+  const auto long_reason = parse_client_frame(R"({"type":"feedback","conversation":"c3","message_id":"c3-4","kind":"dispute","rule":"b","reason":")" +
+                                              std::string(501, 'x') + "\"}");
+  REQUIRE_FALSE(long_reason.frame);
+  CHECK(long_reason.error.message == "\"reason\" is 501 bytes; shorten it to at most 500");
+  CHECK(code_of(R"({"type":"feedback","conversation":"c3","message_id":"c3-4","kind":"dispute","rule":7})") == "bad_field");
+  CHECK(code_of(R"({"type":"feedback","conversation":"c3","message_id":"c3-4","kind":"dispute","rule":"b","reason":"a\u0000b"})") == "bad_field");
+  CHECK_FALSE(check_role(*p.frame, UserRole::agent));
+  for (auto role : {UserRole::customer, UserRole::supervisor, UserRole::admin}) CHECK(check_role(*p.frame, role));
+}

@@ -2,6 +2,7 @@
 // PostgreSQL in a fresh database of a server this test starts.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -262,6 +263,68 @@ TEST_CASE("store contract: reviews and ratings are stored, replaced, read by ran
   CHECK_FALSE(store->review("c1"));
   CHECK_FALSE(store->rating("c1"));
   CHECK(store->review("c2"));
+}
+
+TEST_CASE("store contract: coach feedback and lessons are stored, replaced, read back, and feedback goes with an erasure") {
+  const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(kind);
+  Place place(kind);
+  {
+    auto store = place.open();
+    for (const char* id : {"c1", "c2"}) {
+      store->open_conversation({id, std::string("cust-") + id, "Dana", "alice", "ws", 100, std::nullopt}, ignore);
+      store->append_message(message(id, 1), ignore);
+      store->append_message(message(id, 2), ignore);
+    }
+    std::vector<std::error_code> results;
+    auto keep = [&](std::error_code ec) { results.push_back(ec); };
+    store->save_feedback({"c1", "c1-2", "dispute", "blame.x", "she was right", "alice", 5000}, keep);
+    store->save_feedback({"c1", "c1-2", "dispute", "blame.x", "it was advice", "alice", 5100}, keep);  // replaces
+    store->save_feedback({"c2", "c2-1", "used", "apology.1", "", "alice", 4000}, keep);
+    store->save_lesson({"l-aaa", "delivery", "Offer the replacement first.", "c1", "sam", "Sam", 7000}, keep);
+    store->save_lesson({"l-bbb", "billing", "Refund, then explain.", "c2", "sam", "Sam", 8000}, keep);
+    store->save_lesson({"l-ccc", "delivery", "Give the tracking link.", "c2", "sam", "Sam", 9000}, keep);
+    store->save_lesson({"l-aaa", "delivery", "a second lesson with the same id", "c1", "sam", "Sam", 9500}, keep);  // refused
+    store->flush();
+    REQUIRE(results.size() == 7);
+    CHECK(std::count(results.begin(), results.end(), std::error_code{}) == 6);
+    CHECK(results.back());  // refused alone: the others stand
+  }
+  auto store = place.open();  // read back after reopening
+  auto fb = store->feedback(0);
+  REQUIRE(fb.size() == 2);
+  CHECK(fb[0].kind == "used");  // oldest first
+  CHECK(fb[1].target == "blame.x");
+  CHECK(fb[1].reason == "it was advice");
+  CHECK(store->feedback(4500).size() == 1);
+  auto coach = store->coach_outputs(1001, 1003);  // messages sent at 1001 and 1002 of both
+  REQUIRE(coach.size() == 4);
+  CHECK(coach[0].conversation == "c1");
+  CHECK(coach[0].message_id == "c1-1");
+  CHECK(coach[1].message_id == "c1-2");
+  CHECK(coach[0].coach_json == R"({"acts":[]})");
+  CHECK(store->coach_outputs(1002, 1003).size() == 2);
+  auto delivery = store->lessons("delivery");
+  REQUIRE(delivery.size() == 2);
+  CHECK(delivery[0].id == "l-ccc");  // newest first
+  CHECK(delivery[1].text == "Offer the replacement first.");
+  CHECK(store->lessons("").size() == 3);
+  CHECK(store->lessons("outage").empty());
+  REQUIRE(store->lesson("l-bbb"));
+  CHECK(store->lesson("l-bbb")->cause == "billing");
+  CHECK_FALSE(store->lesson("l-zzz"));
+  std::error_code deleted = StoreError::io;
+  store->delete_lesson("l-bbb", [&](std::error_code ec) { deleted = ec; });
+  store->flush();
+  CHECK_FALSE(deleted);
+  CHECK_FALSE(store->lesson("l-bbb"));
+  // Erasing a customer takes the feedback on their chat's messages; the team's lessons stay.
+  store->erase_customer("cust-c1", {500, "ada", "hash", 0, 0, 0}, [](std::error_code, const ErasureRecord&) {});
+  store->flush();
+  fb = store->feedback(0);
+  REQUIRE(fb.size() == 1);
+  CHECK(fb[0].conversation == "c2");
+  CHECK(store->lessons("delivery").size() == 2);
 }
 
 TEST_CASE("store contract (PostgreSQL): a client_id resent by the same author is stored once; conversation ids come in blocks") {

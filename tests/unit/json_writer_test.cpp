@@ -54,8 +54,8 @@ TEST_CASE("objects, arrays, numbers and raw values") {
 }
 
 TEST_CASE("the coach's values keep their JSON form") {
-  tact::coach::Flag f{"blame", tact::coach::ByteRange{3, 9}, "why \"this\"", "try that"};
-  CHECK(json(f) == json::parse(R"({"kind":"blame","begin":3,"end":9,"why":"why \"this\"","try_instead":"try that"})"));
+  tact::coach::Flag f{"blame", "blame.should-have", tact::coach::ByteRange{3, 9}, "why \"this\"", "try that"};
+  CHECK(json(f) == json::parse(R"({"kind":"blame","rule":"blame.should-have","begin":3,"end":9,"why":"why \"this\"","try_instead":"try that"})"));
   tact::coach::Details d;
   d.order = "#4411";
   CHECK(json(d) == json::parse(R"({"order":"#4411"})"));

@@ -30,8 +30,9 @@ bool delete_conversation(Connection& db, const std::string& id, std::int64_t& me
   // The review quotes the messages and the rating may hold the customer's words: they go too.
   auto v = db.exec("DELETE FROM reviews WHERE conversation=$1", p);
   auto r = db.exec("DELETE FROM ratings WHERE conversation=$1", p);
+  auto f = db.exec("DELETE FROM coach_feedback WHERE conversation=$1", p);
   auto c = db.exec("DELETE FROM conversations WHERE id=$1", p);
-  if (!m.ok() || !w.ok() || !v.ok() || !r.ok() || !c.ok()) return false;
+  if (!m.ok() || !w.ok() || !v.ok() || !r.ok() || !f.ok() || !c.ok()) return false;
   messages += m.affected();
   whispers += w.affected();
   return true;

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_schema.hpp"
 
 #include "obs/log.hpp"
+#include "store/postgres/pg_learning.hpp"
 
 namespace tact::gateway::pg {
 
@@ -59,6 +60,7 @@ const std::vector<Migration>& migrations() {
       {1, "tables", kTables},
       {2, "a client_id is stored once per author and conversation; conversation ids in blocks", kClientIds},
       {3, "reviews of closed conversations and customer ratings", kReviews},
+      {4, "feedback on the coach and the team's lessons", kLearningTables},
   };
   return all;
 }

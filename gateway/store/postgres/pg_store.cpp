@@ -25,6 +25,7 @@
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 #include "store/postgres/pg_conn.hpp"
+#include "store/postgres/pg_learning.hpp"
 #include "store/postgres/pg_privacy.hpp"
 #include "store/postgres/pg_schema.hpp"
 #include "store/store.hpp"
@@ -77,11 +78,11 @@ struct SetLive {
   std::int64_t version;
   RuleAuditRecord audit;
 };
-// Privacy (pg_privacy.hpp): run alone, in a transaction of its own, outside the pipeline.
-struct PrivacyWrite {
+// SQL of its own (pg_privacy.hpp, pg_learning.hpp): run alone, in a transaction of its own, outside the pipeline.
+struct SqlWork {
   std::function<bool(pg::Connection&)> work;
 };
-using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, PrivacyWrite,
+using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, SqlWork,
                            ReviewRecord, RatingRecord>;
 struct Op {
   Write write;
@@ -164,17 +165,17 @@ class PostgresStore final : public Store {
 
   void erase_customer(std::string customer, ErasureRecord audit, ErasureDone done) override {
     auto rec = std::make_shared<ErasureRecord>(std::move(audit));
-    push({PrivacyWrite{[customer = std::move(customer), rec](pg::Connection& db) { return pg::erase_customer(db, customer, *rec); }},
+    push({SqlWork{[customer = std::move(customer), rec](pg::Connection& db) { return pg::erase_customer(db, customer, *rec); }},
           [rec, done = std::move(done)](std::error_code ec) { done(ec, *rec); }});
   }
   void purge_closed(std::int64_t before, std::size_t max, PurgeDone done) override {
     auto removed = std::make_shared<std::size_t>(0);
-    push({PrivacyWrite{[before, max, removed](pg::Connection& db) { return pg::purge_closed(db, before, max, *removed); }},
+    push({SqlWork{[before, max, removed](pg::Connection& db) { return pg::purge_closed(db, before, max, *removed); }},
           [removed, done = std::move(done)](std::error_code ec) { done(ec, *removed); }});
   }
   void rewrite_texts(TextRewrite rewrite, PurgeDone done) override {
     auto changed = std::make_shared<std::size_t>(0);
-    push({PrivacyWrite{[rewrite = std::move(rewrite), changed](pg::Connection& db) { return pg::rewrite_texts(db, rewrite, *changed); }},
+    push({SqlWork{[rewrite = std::move(rewrite), changed](pg::Connection& db) { return pg::rewrite_texts(db, rewrite, *changed); }},
           [changed, done = std::move(done)](std::error_code ec) { done(ec, *changed); }});
   }
 
@@ -262,6 +263,38 @@ class PostgresStore final : public Store {
     }
     add_reviews(*this, out);
     return out;
+  }
+  void save_feedback(CoachFeedbackRecord f, StoreDone d) override {
+    push({SqlWork{[f = std::move(f)](pg::Connection& db) { return pg::save_feedback(db, f); }}, std::move(d)});
+  }
+  void save_lesson(LessonRecord l, StoreDone d) override {
+    push({SqlWork{[l = std::move(l)](pg::Connection& db) { return pg::save_lesson(db, l); }}, std::move(d)});
+  }
+  void delete_lesson(std::string id, StoreDone d) override {
+    push({SqlWork{[id = std::move(id)](pg::Connection& db) { return pg::delete_lesson(db, id); }}, std::move(d)});
+  }
+  std::vector<CoachFeedbackRecord> feedback(std::int64_t since) override {
+    std::lock_guard lock(read_mutex_);
+    reconnect_reader();
+    return pg::read_feedback(rdb_, since);
+  }
+  std::vector<StoredCoach> coach_outputs(std::int64_t from, std::int64_t to) override {
+    std::lock_guard lock(read_mutex_);
+    reconnect_reader();
+    return pg::read_coach_outputs(rdb_, from, to);
+  }
+  std::vector<LessonRecord> lessons(const std::string& cause) override {
+    std::lock_guard lock(read_mutex_);
+    reconnect_reader();
+    return pg::read_lessons(rdb_, cause);
+  }
+  std::optional<LessonRecord> lesson(const std::string& id) override {
+    if (id.empty()) return std::nullopt;
+    std::lock_guard lock(read_mutex_);
+    reconnect_reader();
+    auto found = pg::read_lessons(rdb_, "", id);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
   }
   std::vector<ErasureRecord> erasures() override {
     std::lock_guard lock(read_mutex_);
@@ -387,7 +420,7 @@ class PostgresStore final : public Store {
       p.add(rt->conversation).add(static_cast<std::int64_t>(rt->score)).add(rt->comment).add(rt->at);
       return send("rating", p) ? 1 : -1;
     }
-    return -1;  // a PrivacyWrite never goes on the pipeline
+    return -1;  // a SqlWork never goes on the pipeline
   }
 
   // Sends until libpq's buffer is out, reading meanwhile so that the server never waits on us.
@@ -456,7 +489,7 @@ class PostgresStore final : public Store {
       for (auto& r : result) r = StoreError::io;
       return result;
     }
-    if (auto* pw = std::get_if<PrivacyWrite>(&batch.front().write)) {
+    if (auto* pw = std::get_if<SqlWork>(&batch.front().write)) {
       result[0] = run_alone(*pw);
       return result;
     }
@@ -470,7 +503,7 @@ class PostgresStore final : public Store {
     return result;
   }
 
-  std::error_code run_alone(const PrivacyWrite& pw) {
+  std::error_code run_alone(const SqlWork& pw) {
     PQexitPipelineMode(wdb_.handle());
     PQsetnonblocking(wdb_.handle(), 0);
     std::error_code ec;
@@ -478,7 +511,7 @@ class PostgresStore final : public Store {
     if (!begin.ok() || !pw.work(wdb_)) ec = StoreError::io;
     auto end = wdb_.exec(ec ? "ROLLBACK" : "COMMIT");
     if (!ec && !end.ok()) ec = pg::store_error(end);
-    if (ec) log_event("store_error", {{"what", "privacy"}, {"message", wdb_.error()}});
+    if (ec) log_event("store_error", {{"what", "sql_work"}, {"message", wdb_.error()}});
     PQsetnonblocking(wdb_.handle(), 1);
     PQenterPipelineMode(wdb_.handle());
     return ec;
@@ -507,7 +540,7 @@ class PostgresStore final : public Store {
         if (queue_.empty()) return;
         // A privacy write goes alone (outside the pipeline); the writes before it go first.
         while (!queue_.empty() && batch.size() < kMaxBatch) {
-          const bool privacy = std::holds_alternative<PrivacyWrite>(queue_.front().write);
+          const bool privacy = std::holds_alternative<SqlWork>(queue_.front().write);
           if (privacy && !batch.empty()) break;
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();

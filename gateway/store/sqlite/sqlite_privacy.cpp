@@ -51,7 +51,8 @@ bool delete_conversation(Database& db, const std::string& id, bool sweep, Counts
   if (sweep && !step("DELETE FROM messages WHERE conversation=?", &counts.messages)) return false;
   // The review quotes the messages and the rating may hold the customer's words: they go too.
   return step("DELETE FROM whispers WHERE conversation=?", &counts.whispers) && step("DELETE FROM reviews WHERE conversation=?", nullptr) &&
-         step("DELETE FROM ratings WHERE conversation=?", nullptr) && step("DELETE FROM conversations WHERE id=?", nullptr);
+         step("DELETE FROM ratings WHERE conversation=?", nullptr) && step("DELETE FROM coach_feedback WHERE conversation=?", nullptr) &&
+         step("DELETE FROM conversations WHERE id=?", nullptr);
 }
 
 ConversationRecord read_conversation(const Statement& st) {

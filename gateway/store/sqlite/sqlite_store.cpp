@@ -49,6 +49,7 @@
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
 #include "store/store_error.hpp"
+#include "store/sqlite/sqlite_learning.hpp"
 #include "store/sqlite/sqlite_privacy.hpp"
 
 namespace tact::gateway {
@@ -147,13 +148,14 @@ struct SetLive {
   std::int64_t version;
   RuleAuditRecord audit;
 };
-// Privacy (gateway/privacy/sqlite_privacy.hpp): `work` in the batch's transaction, `after` (SQL)
-// once it is committed: the incremental vacuum, and for an erasure a checkpoint that empties the WAL.
-struct PrivacyWrite {
+// SQL of its own (sqlite_privacy.hpp, sqlite_learning.hpp): `work` in the batch's transaction,
+// `after` (SQL, or null) once it is committed: for privacy the incremental vacuum, and for an
+// erasure a checkpoint that empties the WAL.
+struct SqlWork {
   std::function<bool(Database&)> work;
   const char* after;
 };
-using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, PrivacyWrite,
+using Write = std::variant<ConversationRecord, Assign, Close, MessageRecord, WhisperRecord, AddVersion, SetLive, SqlWork,
                            ReviewRecord, RatingRecord>;
 struct Op {
   Write write;
@@ -176,7 +178,8 @@ class SqliteStore final : public Store {
   bool open(const std::string& dir, std::string& error) {
     const std::string path = dir + "/tact.db";
     if (!private_files(path, error)) return false;
-    if (!wdb_.open(path) || !wdb_.exec(kSchema) || !wdb_.exec(privacy::kPrivacySchema)) {
+    if (!wdb_.open(path) || !wdb_.exec(kSchema) || !wdb_.exec(privacy::kPrivacySchema) ||
+        !wdb_.exec(learning::kLearningSchema)) {
       error = "cannot open " + path + ": " + wdb_.error();
       return false;
     }
@@ -253,19 +256,19 @@ class SqliteStore final : public Store {
   }
   void erase_customer(std::string customer, ErasureRecord audit, ErasureDone done) override {
     auto rec = std::make_shared<ErasureRecord>(std::move(audit));
-    push({PrivacyWrite{[customer = std::move(customer), rec](Database& db) { return privacy::erase_customer(db, customer, *rec); },
+    push({SqlWork{[customer = std::move(customer), rec](Database& db) { return privacy::erase_customer(db, customer, *rec); },
                        "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);"},
           [rec, done = std::move(done)](std::error_code ec) { done(ec, *rec); }});
   }
   void rewrite_texts(TextRewrite rewrite, PurgeDone done) override {
     auto changed = std::make_shared<std::size_t>(0);
-    push({PrivacyWrite{[rewrite = std::move(rewrite), changed](Database& db) { return privacy::rewrite_texts(db, rewrite, *changed); },
+    push({SqlWork{[rewrite = std::move(rewrite), changed](Database& db) { return privacy::rewrite_texts(db, rewrite, *changed); },
                        "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);"},
           [changed, done = std::move(done)](std::error_code ec) { done(ec, *changed); }});
   }
   void purge_closed(std::int64_t before, std::size_t max, PurgeDone done) override {
     auto removed = std::make_shared<std::size_t>(0);
-    push({PrivacyWrite{[before, max, removed](Database& db) { return privacy::purge_closed(db, before, max, *removed); },
+    push({SqlWork{[before, max, removed](Database& db) { return privacy::purge_closed(db, before, max, *removed); },
                        "PRAGMA incremental_vacuum(256);"},
           [removed, done = std::move(done)](std::error_code ec) { done(ec, *removed); }});
   }
@@ -306,6 +309,35 @@ class SqliteStore final : public Store {
       out.push_back(std::move(a));
     }
     return out;
+  }
+
+  void save_feedback(CoachFeedbackRecord f, StoreDone d) override {
+    push({SqlWork{[f = std::move(f)](Database& db) { return learning::save_feedback(db, f); }, nullptr}, std::move(d)});
+  }
+  void save_lesson(LessonRecord l, StoreDone d) override {
+    push({SqlWork{[l = std::move(l)](Database& db) { return learning::save_lesson(db, l); }, nullptr}, std::move(d)});
+  }
+  void delete_lesson(std::string id, StoreDone d) override {
+    push({SqlWork{[id = std::move(id)](Database& db) { return learning::delete_lesson(db, id); }, nullptr}, std::move(d)});
+  }
+  std::vector<CoachFeedbackRecord> feedback(std::int64_t since) override {
+    std::lock_guard lock(read_mutex_);
+    return learning::read_feedback(rdb_, since);
+  }
+  std::vector<StoredCoach> coach_outputs(std::int64_t from, std::int64_t to) override {
+    std::lock_guard lock(read_mutex_);
+    return learning::read_coach_outputs(rdb_, from, to);
+  }
+  std::vector<LessonRecord> lessons(const std::string& cause) override {
+    std::lock_guard lock(read_mutex_);
+    return learning::read_lessons(rdb_, cause);
+  }
+  std::optional<LessonRecord> lesson(const std::string& id) override {
+    if (id.empty()) return std::nullopt;
+    std::lock_guard lock(read_mutex_);
+    auto found = learning::read_lessons(rdb_, "", id);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
   }
 
   std::vector<MessageRecord> recent_messages(std::size_t limit) override {
@@ -497,7 +529,7 @@ class SqliteStore final : public Store {
       if (!step_once(ins_version_)) return false;
       set_live_.bind(1, v.version);
       return step_once(set_live_) && audit(av->audit);
-    } else if (auto* pw = std::get_if<PrivacyWrite>(&w)) {
+    } else if (auto* pw = std::get_if<SqlWork>(&w)) {
       return pw->work(wdb_);
     } else if (auto* rv = std::get_if<ReviewRecord>(&w)) {
       st = &ins_review_;
@@ -552,7 +584,7 @@ class SqliteStore final : public Store {
       const auto t0 = std::chrono::steady_clock::now();
       auto result = commit(batch);
       for (std::size_t i = 0; i < batch.size(); ++i)
-        if (auto* pw = std::get_if<PrivacyWrite>(&batch[i].write); pw && !result[i] && !wdb_.exec(pw->after))
+        if (auto* pw = std::get_if<SqlWork>(&batch[i].write); pw && pw->after && !result[i] && !wdb_.exec(pw->after))
           log_event("store_error", {{"what", "privacy_after"}, {"message", wdb_.error()}});
       if (metrics_) {
         metrics_->store_commit_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -598,6 +630,19 @@ std::optional<RuleVersionRecord> Store::rule_version(std::int64_t) { return std:
 std::optional<std::int64_t> Store::live_rules() { return std::nullopt; }
 std::vector<RuleAuditRecord> Store::rule_audit() { return {}; }
 std::vector<MessageRecord> Store::recent_messages(std::size_t) { return {}; }
+void Store::save_feedback(CoachFeedbackRecord, StoreDone done) {
+  if (done) done(StoreError::unsupported);
+}
+std::vector<CoachFeedbackRecord> Store::feedback(std::int64_t) { return {}; }
+std::vector<StoredCoach> Store::coach_outputs(std::int64_t, std::int64_t) { return {}; }
+void Store::save_lesson(LessonRecord, StoreDone done) {
+  if (done) done(StoreError::unsupported);
+}
+void Store::delete_lesson(std::string, StoreDone done) {
+  if (done) done(StoreError::unsupported);
+}
+std::vector<LessonRecord> Store::lessons(const std::string&) { return {}; }
+std::optional<LessonRecord> Store::lesson(const std::string&) { return std::nullopt; }
 void Store::save_review(ReviewRecord, StoreDone done) {
   if (done) done(StoreError::unsupported);
 }
