@@ -18,7 +18,6 @@ export class RecentList {
     this.canWrite = canWrite;
     this.lessons = lessons;
     this.rows = [];
-    this.names = new Map(); // conversation -> customer, for rows that came without it
     this.body = document.querySelector('#recent tbody');
     this.empty = document.getElementById('recent-empty');
     this.dialog = el('dialog', { class: 'review team-review', 'aria-labelledby': 'review-title' });
@@ -30,9 +29,8 @@ export class RecentList {
     this.empty.hidden = this.rows.length > 0;
     this.body.replaceChildren(...this.rows.map((r) => {
       const open = el('button', { type: 'button', class: 'open-review', dir: 'auto' });
-      this.name(open, r.customer || this.names.get(r.conversation));
+      this.name(open, r.customer);
       open.addEventListener('click', () => this.open(r));
-      if (!r.customer && !this.names.has(r.conversation)) this.lookUp(r, open);
       return el('tr', { 'data-conversation': r.conversation },
         el('th', { scope: 'row' }, open),
         el('td', { dir: 'auto', text: r.agent || '—' }),
@@ -47,18 +45,6 @@ export class RecentList {
   name(button, customer) {
     button.textContent = customer || 'Customer';
     button.setAttribute('aria-label', `Open the review of the conversation with ${customer || 'the customer'}`);
-  }
-
-  // A row without the customer's name: the transcript has it.
-  async lookUp(row, button) {
-    this.names.set(row.conversation, '');
-    const t = await this.call('GET', `/api/conversations/${encodeURIComponent(row.conversation)}`);
-    const customer = t.ok ? t.json?.customer ?? '' : '';
-    this.names.set(row.conversation, customer);
-    if (customer) {
-      row.customer = customer;
-      this.name(button, customer);
-    }
   }
 
   async open(row) {
