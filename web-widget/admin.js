@@ -1,10 +1,13 @@
 // The admin rule editor (issue 7): the live pack's rules with search, an editor for one rule
 // that validates and runs the examples as you type, a box to try any sentence, the preview of
 // what a publish would change, and the history with rollback. Token: ?token=JWT (admin).
+// Issue 22: each rule's flag precision (how often agents disputed its flags, GET
+// /api/rules/stats), and a warning in the preview when the draft changes a rule often disputed.
 import { httpBase, tokenClaims } from './lib/client.js';
 import { diffPacks, renderDiff } from './lib/pack-diff.js';
 import { phrasesToPattern } from './lib/phrases.js';
-import { actMeaning, chip, problemItem, selectInTextarea } from './lib/rule-checks.js';
+import { BAD_ACTS, actMeaning, chip, problemItem, selectInTextarea } from './lib/rule-checks.js';
+import { isLow, lowRuleWarnings, precisionText, statsByRule } from './lib/rule-stats.js';
 
 const q = new URLSearchParams(location.search);
 const token = q.get('token') || q.get('admin') || '';
@@ -26,6 +29,7 @@ let lastValidate = null;
 let lastGoodTest = null; // the latest /test answer that ran the examples
 let checkSeq = 0;
 let timer = null;
+let ruleStats = null; // rule id -> its flag stats (GET /api/rules/stats), once loaded
 
 function h(tag, cls, text) {
   const e = document.createElement(tag);
@@ -92,10 +96,45 @@ function renderList() {
     const b = h('button');
     b.type = 'button';
     b.append(h('span', 'id', rule.id), h('span', 'act', `${rule.role} · ${rule.act}`));
+    const stat = ruleStats?.get(rule.id);
+    if (ruleStats && (stat || (rule.role === 'agent' && BAD_ACTS.has(rule.act)))) b.append(precisionSpan(stat));
     b.addEventListener('click', () => select(i));
     li.append(b);
     list.append(li);
   });
+}
+
+// "Flag precision: 75% · 3 of 12 disputed", marked when agents dispute it often.
+function precisionSpan(stat) {
+  const low = isLow(stat);
+  const span = h('span', `precision${low ? ' low' : ''}`, `Flag precision: ${precisionText(stat)}`);
+  if (low) span.prepend(h('span', 'chip-icon', '⚠ '));
+  span.dataset.rule = stat?.rule ?? '';
+  if (stat?.reasons?.length) span.title = `Agents said: ${stat.reasons.map((r) => `“${r}”`).join(' · ')}`;
+  return span;
+}
+
+// The checks outside the pack (tone, deadline, order) have stats too: listed under the rules.
+function renderBuiltinStats() {
+  const inPack = new Set((pack?.rules ?? []).map((r) => r.id));
+  const others = [...(ruleStats?.values() ?? [])].filter((s) => !inPack.has(s.rule));
+  const list = $('builtin-stats');
+  list.textContent = '';
+  $('builtin-title').hidden = others.length === 0;
+  for (const s of others) {
+    const li = h('li', '', '');
+    li.dataset.id = s.rule;
+    li.append(h('span', 'id', s.rule), precisionSpan(s));
+    list.append(li);
+  }
+}
+
+async function loadStats() {
+  const r = await api('GET', '/stats');
+  if (!r.ok) return; // an older server, or offline: the list goes without precision
+  ruleStats = statsByRule(r.json);
+  renderList();
+  renderBuiltinStats();
 }
 
 // --- the editor ----------------------------------------------------------------------------
@@ -263,6 +302,16 @@ async function preview() {
   out.textContent = 'Re-annotating recent and sample messages…';
   const r = await api('POST', '/preview', { pack });
   out.textContent = '';
+  const warnings = lowRuleWarnings(diffPacks(livePack, pack), ruleStats);
+  if (warnings.length) {
+    const box = h('div', 'low-warnings');
+    box.setAttribute('role', 'alert');
+    box.append(h('p', 'summary', `⚠ You are changing ${warnings.length === 1 ? 'a rule' : `${warnings.length} rules`} agents often disputed:`));
+    const list = h('ul');
+    for (const w of warnings) list.append(h('li', '', w));
+    box.append(list);
+    out.append(box);
+  }
   if (!r.ok) {
     out.append(h('p', 'error', r.json.message ?? 'refused'));
     return;
@@ -380,7 +429,7 @@ async function load(keepRuleId) {
   const keep = pack.rules.findIndex((x) => x.id === current);
   select(keepRuleId !== undefined && keep >= 0 ? keep : Math.max(keep, 0));
   $('preview').textContent = '';
-  await Promise.all([check(), renderHistory()]);
+  await Promise.all([check(), renderHistory(), loadStats()]);
 }
 
 function start() {

@@ -1,6 +1,7 @@
 // Team insights (issue 22): what closed conversations say over a date range, for the team and
 // each agent. Token: ?token=JWT (supervisor or admin; an agent sees only their own numbers).
-// Reads GET /api/insights; the charts are lib/charts.js.
+// Reads GET /api/insights; the charts are lib/charts.js. The recent conversations open their
+// review, where supervisors and admins write a lesson; the team's lessons are listed below.
 import { tokenClaims } from './lib/client.js';
 import { el } from './lib/dom.js';
 import { isExpired, showSession } from './lib/session.js';
@@ -8,12 +9,34 @@ import { barChart, trendChart } from './lib/charts.js';
 import {
   causeRows, dailySeries, flagRows, healthText, isoDay, outcomeRows, ratingRows, ratingText, responseText, stepRows, weakestStep,
 } from './lib/insights-view.js';
+import { LessonList } from './lib/lessons-view.js';
+import { RecentList } from './lib/recent-view.js';
 
 const q = new URLSearchParams(location.search);
 const token = q.get('token') || '';
 const server = q.get('server') || '';
 const claims = tokenClaims(token);
 const $ = (id) => document.getElementById(id);
+
+const canWrite = claims?.role === 'supervisor' || claims?.role === 'admin';
+
+// status 0: the server could not be reached.
+async function call(method, path, body) {
+  let res;
+  try {
+    res = await fetch(`${server}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, status: 0, json: null };
+  }
+  return { ok: res.ok, status: res.status, json: await res.json().catch(() => null) };
+}
+const lessons = new LessonList(call, canWrite);
+$('lessons-box').append(lessons.said, lessons.list, lessons.empty);
+const recent = new RecentList(call, { canWrite, lessons });
 
 if (token) $('board-link').href = `supervisor.html?token=${encodeURIComponent(token)}`;
 if (claims?.role === 'agent') $('board-link').hidden = true;
@@ -84,6 +107,7 @@ function render(data) {
   put('c-flags', barChart(flagRows(block), { title: 'Flags' }));
   put('c-outcomes', barChart(outcomeRows(block), { title: 'Outcomes' }));
   put('c-ratings', barChart(ratingRows(block), { title: 'Customer ratings' }));
+  recent.render(data.recent);
   $('agents').tBodies[0].replaceChildren(...(data.agents ?? []).map((a) => {
     const who = a.agent || '(no agent)'; // API conversations nobody was assigned
     const pick = el('button', { type: 'button', text: who });
@@ -110,3 +134,4 @@ if (own) {
   agentPick.value = own;
 }
 load();
+if (token && !isExpired(claims)) lessons.load();

@@ -25,12 +25,20 @@
 // The panel follows the newest conversation assigned only while it follows none (or a closed
 // one): a new customer never pulls the agent away from the conversation they are writing in.
 //
+// Learning loop (issue 22): each flag on the agent's last message has a "Not right" button (a
+// `feedback` dispute frame, with an optional reason); a suggestion inserted into the composer
+// is reported `used` or `edited` once the message that carried it is acknowledged; while a
+// complaint's cause is known, the team's newest lessons for it (GET /api/lessons?cause=) show.
+//
 // Methods: send(text, conversation?) sends an agent message to the followed (or the given)
 // conversation (returns its client_id, or null: no conversation, or over the server's size
 // limit, reported by a tact-frame error "too_large"); maxTextBytes(text) the room left;
 // closeConversation(id?); insertSuggestion(i).
 import { TactSocket, clientId, formatDuration, kindLabel, renderHighlighted, seqOf, stepLabel } from './lib/client.js';
 import { STYLE, TEMPLATE } from './lib/coach-template.js';
+import { disputeView, renderLessons } from './lib/coach-learning.js';
+import { SuggestionTracker, disputeFrame, feedbackErrorText, flagKey } from './lib/feedback.js';
+import { lessonsFor } from './lib/lessons.js';
 
 const DRAFT_DEBOUNCE_MS = 300;
 const STATUS_WORDS = {
@@ -65,6 +73,10 @@ export class TactCoach extends HTMLElement {
     this._draftQueue = [];   // texts of the drafts sent, in order, waiting for draft_check
     this._lastDraftSent = null;
     this._tick = null;
+    this.tracker = new SuggestionTracker();
+    this.disputes = new Map();     // flagKey -> {state: 'open'|'sending'|'done'|'failed', reason, why}
+    this._feedbackQueue = [];      // feedback frames sent, waiting for their answer: flagKey or null
+    this.lessonCache = new Map();  // conversation + cause id -> lessons ('loading' while asked)
     this._onInput = (e) => this._composerInput(e);
     this._onKey = (e) => this._composerKey(e);
   }
@@ -174,6 +186,18 @@ export class TactCoach extends HTMLElement {
       case 'draft_check':
         this._draftCheck(f);
         break;
+      case 'ack': {
+        const feedback = this.tracker.acked(f.client_id);
+        if (feedback && this.socket?.send(feedback)) this._feedbackQueue.push(null);
+        break;
+      }
+      case 'feedback_noted':
+        this._feedbackNoted(f);
+        break;
+      case 'error':
+        if (f.ref === 'feedback') this._feedbackRefused(f);
+        else if (typeof f.ref === 'string') this.tracker.refused(f.ref);
+        break;
       case 'whisper':
         if (f.conversation === this.conversationId) {
           this.state.whispers.set(f.id ?? `${f.at}-${f.text}`, f);
@@ -204,6 +228,7 @@ export class TactCoach extends HTMLElement {
       this._draftQueue = [];
       this._lastDraftSent = null;
       this._clearDraft();
+      this.tracker.forget();
     }
     this._render();
     let stored = null;
@@ -300,6 +325,7 @@ export class TactCoach extends HTMLElement {
 
   _composerInput(e) {
     if (!this._isComposer(e.target)) return;
+    if (!(e.target.value ?? '').trim()) this.tracker.forget(); // cleared: no suggestion in it now
     clearTimeout(this._draftTimer);
     this._draftTimer = setTimeout(() => this._sendDraft(e.target.value ?? ''), DRAFT_DEBOUNCE_MS);
   }
@@ -364,7 +390,8 @@ export class TactCoach extends HTMLElement {
   }
 
   // A quote of `text` with the flagged words marked, and the list of flags.
-  _flagView(text, flags, label) {
+  // With `messageId` (a sent message), each flag raised by a known rule can be disputed.
+  _flagView(text, flags, label, messageId = null) {
     const frag = document.createDocumentFragment();
     const quote = document.createElement('p');
     quote.className = 'quote';
@@ -387,6 +414,10 @@ export class TactCoach extends HTMLElement {
         t.textContent = `Try: “${f.try_instead}”`;
         li.append(t);
       }
+      if (messageId && f.rule) {
+        li.dataset.flag = flagKey(messageId, f.rule);
+        li.append(this._disputeView(messageId, f));
+      }
       list.append(li);
     }
     frag.append(list);
@@ -398,7 +429,9 @@ export class TactCoach extends HTMLElement {
   send(text, conversation = this.conversationId) {
     if (!this.socket || !conversation || !text || !text.trim()) return null;
     const id = clientId('a');
-    return this.socket.send({ type: 'message', conversation, text, client_id: id }) ? id : null;
+    if (!this.socket.send({ type: 'message', conversation, text, client_id: id })) return null;
+    this.tracker.sent(conversation, id, text);
+    return id;
   }
 
   // Bytes of `text` over (> 0) or under (<= 0) what one message frame may carry.
@@ -426,6 +459,8 @@ export class TactCoach extends HTMLElement {
     if (composer) {
       const current = composer.value ?? '';
       composer.value = current.trim() ? `${current.replace(/\s+$/, '')} ${s.text}` : s.text;
+      // Remembered until the agent sends (used or edited) or clears it.
+      this.tracker.inserted({ conversation: this.conversationId, message_id: this.state.coach?.message_id, template: s.template, text: s.text });
       composer.dispatchEvent(new Event('input', { bubbles: true }));
       composer.focus();
       const end = composer.value.length;
@@ -451,6 +486,7 @@ export class TactCoach extends HTMLElement {
     this.$('.closed-note').hidden = !this.state.closed;
     this._renderTimer();
     this._renderWhispers();
+    this._renderLessons();
     this._renderSuggestions();
     this._renderChecklist();
     this._renderLast();
@@ -573,7 +609,96 @@ export class TactCoach extends HTMLElement {
     this.$('.play-empty').hidden = items.length > 0;
   }
 
-  _renderLast() {
+  // --- the learning loop (issue 22) --------------------------------------------------------
+
+  _disputeView(messageId, f) {
+    const key = flagKey(messageId, f.rule);
+    const set = (d) => {
+      this.disputes.set(key, d);
+      this._renderLast({ open: 'reason', sending: 'done', done: 'done' }[d.state] ?? 'open', key, true);
+    };
+    return disputeView(this.disputes.get(key), kindLabel(f.kind), {
+      open: () => set({ state: 'open', reason: this.disputes.get(key)?.reason ?? '' }),
+      reason: (text) => (this.disputes.get(key).reason = text),
+      cancel: () => {
+        this.disputes.delete(key);
+        this._renderLast('open', key, true);
+      },
+      send: (reason) => {
+        const frame = disputeFrame({ conversation: this.conversationId, messageId, rule: f.rule, reason });
+        if (!this.socket?.send(frame)) return set({ state: 'failed', reason, why: 'the server cannot be reached' });
+        this._feedbackQueue.push(key);
+        set({ state: 'sending', reason });
+      },
+    });
+  }
+
+  _feedbackNoted(f) {
+    const key = f.kind === 'dispute' ? flagKey(f.message_id, f.rule) : null;
+    const i = this._feedbackQueue.indexOf(key);
+    if (i >= 0) this._feedbackQueue.splice(i, 1);
+    if (key && this.disputes.has(key)) {
+      this.disputes.set(key, { state: 'done' });
+      this._renderLast('done', key);
+    }
+  }
+
+  // The server answers in order: the refusal is the oldest frame's still waiting.
+  _feedbackRefused(f) {
+    const key = this._feedbackQueue.shift();
+    if (!key || !this.disputes.has(key)) return;
+    this.disputes.set(key, { ...this.disputes.get(key), state: 'failed', why: feedbackErrorText(f) });
+    this._renderLast('open', key);
+  }
+
+  _renderLessons() {
+    const box = this.$('.lesson-box');
+    const cause = this.state.closed ? null : this.state.coach?.cause;
+    const id = this.conversationId;
+    if (!cause?.id || !id) {
+      box.hidden = true;
+      return;
+    }
+    const key = `${id}\n${cause.id}`;
+    const got = this.lessonCache.get(key);
+    if (got === undefined && this.socket) this._fetchLessons(key, cause.id, id);
+    renderLessons(box, cause, Array.isArray(got) ? lessonsFor(got, cause.id) : []);
+  }
+
+  // Once per cause per conversation (a failure too: the panel works without lessons).
+  async _fetchLessons(key, causeId, conversation) {
+    this.lessonCache.set(key, 'loading');
+    let lessons = [];
+    try {
+      lessons = (await this.socket.get(`/api/lessons?cause=${encodeURIComponent(causeId)}`)).lessons ?? [];
+    } catch {
+      lessons = [];
+    }
+    this.lessonCache.set(key, Array.isArray(lessons) ? lessons : []);
+    if (this.conversationId === conversation) this._renderLessons();
+  }
+
+  // Rebuilds the last message's box. focus: the data-focus of the element of flag `focusKey` to
+  // focus afterwards: always after the agent's own action (`force`), else only when the focus
+  // was on that flag already (a server's answer never steals it). Without them, whatever had the
+  // focus in the box keeps it.
+  _renderLast(focus = null, focusKey = null, force = false) {
+    const active = this.shadowRoot.activeElement;
+    const had = active && this.$('.last').contains(active)
+      ? { focus: active.dataset.focus, key: active.closest('[data-flag]')?.dataset.flag, caret: active.selectionStart ?? null } : null;
+    this._buildLast();
+    const want = focus && focusKey && (force || had?.key === focusKey) ? { focus, key: focusKey } : had;
+    if (!want?.focus || !want.key) return;
+    const item = [...this.$('.last').querySelectorAll('[data-flag]')].find((li) => li.dataset.flag === want.key);
+    const target = item?.querySelector(`[data-focus="${want.focus}"]`);
+    target?.focus();
+    if (target?.tagName === 'INPUT') {
+      const at = want === had && had.caret !== null ? had.caret : target.value.length; // typing goes on where it was
+      target.setSelectionRange(at, at);
+    }
+  }
+
+  _buildLast() {
     const el = this.$('.last');
     const last = this.state.lastAgent;
     el.textContent = '';
@@ -597,7 +722,7 @@ export class TactCoach extends HTMLElement {
       el.append(quote, ok);
       return;
     }
-    el.append(this._flagView(last.text, flags, 'last message'));
+    el.append(this._flagView(last.text, flags, 'last message', last.id));
   }
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { barLayout, trendPoints } from '../../web-widget/lib/charts.js';
-import { causeRows, dailySeries, ratingRows, ratingText, responseText, stepRows, weakestStep } from '../../web-widget/lib/insights-view.js';
+import { causeRows, dailySeries, outcomeText, ratingRows, ratingText, responseText, stepRows, weakestStep } from '../../web-widget/lib/insights-view.js';
 import { reviewNotes } from '../../web-widget/lib/review-view.js';
 
 test('bars scale to the largest value, or to the given maximum; trend points run bottom to top', () => {
@@ -73,4 +73,12 @@ test("the agent's review: done steps went well with the message quoted; missed, 
   assert.equal(notes.tryNext[2].quote, texts['c3-3']);
   assert.match(notes.tryNext[0].text, /without 'if' or 'but'/);
   assert.deepEqual(notes.summary, ['Cause: Delivery', 'First reply after 0:30', 'Health at the close: 56', 'Rated 2 of 5: “Nobody said sorry.”']);
+});
+
+test('a recent conversation\'s outcome in words, from a name or a review\'s outcome', () => {
+  assert.equal(outcomeText('resolved'), 'Resolved');
+  assert.equal(outcomeText('something_new'), 'something_new');
+  assert.equal(outcomeText({ resolved: false, thanked: true }), 'Thanked');
+  assert.equal(outcomeText({}), 'Unresolved');
+  assert.equal(outcomeText(null), '—');
 });

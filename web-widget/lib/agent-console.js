@@ -158,7 +158,7 @@ export class AgentConsole {
         if (p) {
           this.pending.delete(f.ref);
           this.transcript.add({ key: f.ref, text: p.text, from: 'You', mine: true, state: 'failed', why: f.message ?? f.code });
-        } else if (f.ref !== 'draft') this.transcript.note(`Not sent: ${f.message ?? f.code}`);
+        } else if (f.ref !== 'draft' && f.ref !== 'feedback') this.transcript.note(`Not sent: ${f.message ?? f.code}`); // a refused feedback: said on its flag
         break;
       }
       default:

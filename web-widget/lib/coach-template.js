@@ -52,6 +52,24 @@ mark { background: #ffd8d3; color: #1f2328; border-bottom: 2px solid #b42318; pa
 .whispers li { background: #f3e8ff; color: #3b1a6b; border-radius: 6px; padding: 6px 8px; margin-top: 4px; }
 .whispers .from { font-weight: 700; }
 .closed-note { background: #eaeef2; padding: 4px 8px; border-radius: 6px; font-size: 13px; margin: 0; }
+.lesson-box { background: #eef6ff; border-left: 4px solid #0550ae; border-radius: 6px; padding: 6px 8px; }
+.lesson-box h3 { color: #0a3069; }
+.lessons li + li { margin-top: 6px; border-top: 1px solid #b6d4f2; padding-top: 6px; }
+.lesson-text { margin: 0; white-space: pre-wrap; }
+.lesson-by { margin: 2px 0 0; font-size: 12px; color: #424a53; }
+.dispute { margin-top: 4px; font-size: 13px; }
+button.mini { font: inherit; font-size: 12px; padding: 1px 8px; border-radius: 6px; cursor: pointer;
+  border: 1px solid #8c959f; background: #ffffff; color: #1f2328; }
+button.mini:hover { background: #f3f4f6; }
+button.mini.primary { background: #0969da; border-color: #0969da; color: #ffffff; }
+.dispute-form { display: flex; flex-direction: column; gap: 4px; }
+.reason-label { display: flex; flex-direction: column; gap: 2px; font-size: 12px; color: #424a53; }
+.reason { font: inherit; font-size: 13px; padding: 3px 6px; border: 1px solid #8c959f; border-radius: 6px; color: #1f2328; background: #ffffff; }
+.dispute-buttons { display: flex; gap: 6px; }
+.disputed { font-weight: 600; color: #1a7f37; }
+.sending { color: #57606a; }
+.dispute-error { color: #b42318; }
+input:focus-visible, .disputed:focus-visible, .sending:focus-visible { outline: 3px solid #0550ae; outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (prefers-color-scheme: dark) {
   :host { color: #e6edf3; background: #161b22; }
@@ -72,6 +90,16 @@ mark { background: #ffd8d3; color: #1f2328; border-bottom: 2px solid #b42318; pa
   mark { background: #5a1e1a; color: #ffdcd7; border-color: #ff7b72; }
   .whispers li { background: #2a1d40; color: #e2d3ff; }
   .closed-note { background: #30363d; }
+  .lesson-box { background: #0c2d6b; border-color: #79c0ff; }
+  .lesson-box h3 { color: #cae8ff; }
+  .lessons li + li { border-color: #1f4a8a; }
+  .lesson-by, .reason-label, .sending { color: #b1bac4; }
+  button.mini, .reason { background: #0d1117; color: #e6edf3; border-color: #8b949e; }
+  button.mini:hover { background: #21262d; }
+  button.mini.primary { background: #1f6feb; border-color: #1f6feb; color: #ffffff; }
+  .disputed { color: #7ee787; }
+  .dispute-error { color: #ff7b72; }
+  input:focus-visible, .disputed:focus-visible, .sending:focus-visible { outline-color: #79c0ff; }
   button:focus-visible, textarea:focus-visible { outline-color: #79c0ff; }
 }
 `;
@@ -90,6 +118,10 @@ export const TEMPLATE = `
   <section class="whispers-box" aria-labelledby="h-wh" hidden>
     <h3 id="h-wh">From your supervisor</h3>
     <ul class="whispers" aria-live="polite"></ul>
+  </section>
+  <section class="lesson-box" aria-labelledby="h-lesson" hidden>
+    <h3 id="h-lesson">Lesson from your team</h3>
+    <ul class="lessons"></ul>
   </section>
   <section class="draft-box" aria-labelledby="h-draft" hidden>
     <h3 id="h-draft">Your draft</h3>

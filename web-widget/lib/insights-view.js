@@ -72,3 +72,12 @@ export function dailySeries(perDay, fromMs, toMs) {
 export function isoDay(d) {
   return d.toISOString().slice(0, 10);
 }
+
+// A recent conversation's outcome in words: the API's outcome name ("resolved"), or a review's
+// outcome object ({resolved, thanked, escalated, abandoned}).
+export function outcomeText(o) {
+  if (typeof o === 'string') return OUTCOME_LABELS[o] ?? o;
+  if (!o || typeof o !== 'object') return '—';
+  for (const k of ['resolved', 'thanked', 'escalated', 'abandoned']) if (o[k]) return OUTCOME_LABELS[k];
+  return OUTCOME_LABELS.unresolved;
+}

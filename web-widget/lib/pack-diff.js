@@ -7,10 +7,14 @@ const LISTS = [['patterns', (r) => r.patterns], ['unless', (r) => r.unless], ['e
   ['examples: must not match', (r) => r.examples?.no_match]];
 const SCALARS = ['act', 'role', 'description', 'case_sensitive'];
 
+// Entries compared by value: a pattern may be an object ({"pattern", "unless", …}), and the
+// draft is a copy of the live pack, so identity would call every such rule changed.
+const text = (x) => (typeof x === 'string' ? x : JSON.stringify(x));
+
 function listDiff(a = [], b = []) {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return { added: b.filter((x) => !sa.has(x)), removed: a.filter((x) => !sb.has(x)) };
+  const sa = new Set(a.map(text));
+  const sb = new Set(b.map(text));
+  return { added: b.map(text).filter((x) => !sa.has(x)), removed: a.map(text).filter((x) => !sb.has(x)) };
 }
 
 export function diffPacks(live, draft) {
@@ -20,7 +24,7 @@ export function diffPacks(live, draft) {
   for (const [id, r] of after) {
     const old = before.get(id);
     if (!old) {
-      out.push({ id, kind: 'added', fields: LISTS.map(([field, get]) => ({ field, added: get(r) ?? [], removed: [] })).filter((f) => f.added.length) });
+      out.push({ id, kind: 'added', fields: LISTS.map(([field, get]) => ({ field, added: (get(r) ?? []).map(text), removed: [] })).filter((f) => f.added.length) });
       continue;
     }
     const fields = [];

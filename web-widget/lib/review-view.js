@@ -46,6 +46,17 @@ function noteList(title, notes, cls) {
       : el('p', { class: 'muted', text: cls === 'well' ? 'Nothing yet: see below.' : 'Nothing: well done.' }));
 }
 
+// A review's summary line and its two lists (texts: message id -> text, for the quotes); the
+// agent console's dialog and the insights page's show the same.
+export function reviewBody(review, texts = new Map()) {
+  const notes = reviewNotes(review, (mid) => texts.get(mid) ?? '');
+  return [
+    el('p', { class: 'review-summary', text: notes.summary.join(' · ') }),
+    noteList('What went well', notes.wentWell, 'well'),
+    noteList('Try next time', notes.tryNext, 'next'),
+  ];
+}
+
 // The reviews of the conversations the agent closed in this session, newest first; each opens in
 // a dialog. fetchJson(path) reads the API with the agent's token.
 export class ReviewList {
@@ -81,14 +92,11 @@ export class ReviewList {
   }
 
   show(review, texts, name) {
-    const notes = reviewNotes(review, (mid) => texts.get(mid) ?? '');
     const close = el('button', { type: 'button', class: 'btn secondary', text: 'Close' });
     close.addEventListener('click', () => this.dialog.close());
     this.dialog.replaceChildren(
       el('h3', { id: 'review-title', dir: 'auto', text: `Your review: ${name || review.customer || 'Customer'}` }),
-      el('p', { class: 'review-summary', text: notes.summary.join(' · ') }),
-      noteList('What went well', notes.wentWell, 'well'),
-      noteList('Try next time', notes.tryNext, 'next'),
+      ...reviewBody(review, texts),
       close);
     this.dialog.showModal();
   }

@@ -2,7 +2,7 @@
 // position marked, and preview chips coloured by what a change means for the agents.
 import { byteIndexer } from './utf8.js';
 
-const BAD_ACTS = new Set(['blame', 'excuse', 'non_apology', 'dismissive', 'negative_tone']);
+export const BAD_ACTS = new Set(['blame', 'excuse', 'non_apology', 'dismissive', 'negative_tone']);
 const GOOD_ACTS = new Set(['acknowledge', 'apology', 'ownership', 'empathy', 'solution', 'follow_up', 'feedback_request', 'personalization']);
 
 function h(tag, cls, text) {
