@@ -52,6 +52,22 @@ std::string error_code(WsClient& ws) {
   return e->at("code");
 }
 
+// An agent and a customer connected, the customer's first message sent and acknowledged.
+struct OpenedChat {
+  WsClient agent, customer;
+  std::string conversation, first_message;
+  OpenedChat(unsigned short port, const std::string& agent_token, const std::string& customer_sub, const std::string& text)
+      : agent(port, agent_token), customer(port, token(UserRole::customer, customer_sub, "Dana")) {
+    REQUIRE(agent.recv_type("hello"));
+    REQUIRE(customer.recv_type("hello"));
+    customer.send(message_frame(text, "k1"));
+    auto ack = customer.recv_type("ack");
+    REQUIRE(ack);
+    conversation = ack->at("conversation");
+    first_message = ack->at("id");
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a disputed flag changes its rule's precision; a lesson reaches the next conversation with the same cause") {
@@ -63,16 +79,10 @@ TEST_CASE("a disputed flag changes its rule's precision; a lesson reaches the ne
   std::string lesson_id;
   {
     ServerProcess server(dir.path);
-    WsClient agent(server.port(), alice);
-    REQUIRE(agent.recv_type("hello"));
-    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
-    REQUIRE(customer.recv_type("hello"));
-
-    customer.send(message_frame("My parcel #4411 never arrived, the tracking says delivered but nothing is here", "k1"));
-    auto ack = customer.recv_type("ack");
-    REQUIRE(ack);
-    const std::string conv = ack->at("conversation");
-    const std::string complaint_id = ack->at("id");
+    OpenedChat chat(server.port(), alice, "dana", "My parcel #4411 never arrived, the tracking says delivered but nothing is here");
+    auto& agent = chat.agent;
+    const std::string conv = chat.conversation;
+    const std::string complaint_id = chat.first_message;
     auto first = coach_of(agent, complaint_id);
     REQUIRE(first);
     CHECK(first->at("cause") == json{{"id", "delivery"}, {"label", "Delivery"}});
@@ -215,16 +225,10 @@ TEST_CASE("a conversation closed without its review (a crash in between, or an o
   std::string conv;
   {
     ServerProcess server(dir.path);
-    WsClient agent(server.port(), alice);
-    REQUIRE(agent.recv_type("hello"));
-    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
-    REQUIRE(customer.recv_type("hello"));
-    customer.send(message_frame("I was charged twice for my subscription this month", "k1"));
-    auto ack = customer.recv_type("ack");
-    REQUIRE(ack);
-    conv = ack->at("conversation");
-    agent.send({{"type", "close"}, {"conversation", conv}});
-    REQUIRE(agent.recv_type("closed"));
+    OpenedChat chat(server.port(), alice, "dana", "I was charged twice for my subscription this month");
+    conv = chat.conversation;
+    chat.agent.send({{"type", "close"}, {"conversation", conv}});
+    REQUIRE(chat.agent.recv_type("closed"));
     REQUIRE(http_request(server.port(), "GET", "/api/conversations/" + conv + "/review", sam).status == 200);
     CHECK(server.terminate() == 0);
   }
