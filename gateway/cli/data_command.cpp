@@ -5,6 +5,7 @@
 #include <iostream>
 #include <limits>
 
+#include "command_store.hpp"
 #include "commands.hpp"
 #include "json_io.hpp"
 #include "pack_loader.hpp"
@@ -23,7 +24,9 @@ int usage() {
                "       tact data erase --customer SUB [--data DIR]    delete it; an audit line (without content) is kept\n"
                "       tact data redact [--data DIR]                 redact what was stored before redaction (or before the\n"
                "                                                    live rules' redact section had an entry), with the live rules\n"
-               "SUB is the customer's token `sub`; DIR defaults to ./tact-data (stop the server first).\n";
+               "SUB is the customer's token `sub`; DIR defaults to ./tact-data (stop the server first). Instead of\n"
+               "--data DIR, --store LOCATION names the store as `tact serve --store` does (sqlite:DIR or\n"
+               "postgresql://USER@HOST:PORT/DATABASE; stop every node first).\n";
   return 2;
 }
 
@@ -55,9 +58,9 @@ std::size_t review_again(gateway::Store& store, const coach::RuleSet& rules, std
 
 // Data stored before redaction was on: every message and whisper through the live rules' redact
 // section (the data dir's live version; the built-in rules when it has none).
-int redact_existing(const std::string& dir) {
+int redact_existing(const std::string& dir, const std::string& store_at) {
   std::string error;
-  auto store = gateway::open_sqlite_store(dir, nullptr, error);
+  auto store = open_command_store(dir, store_at, error);
   if (!store) {
     std::cerr << "tact data: " << error << "\n";
     return 1;
@@ -70,7 +73,7 @@ int redact_existing(const std::string& dir) {
       rules = compiled.rules;
     }
     if (!rules) {
-      std::cerr << "tact data: the live rule version " << *live << " of " << dir << " does not compile\n";
+      std::cerr << "tact data: the live rule version " << *live << " of " << (store_at.empty() ? dir : "the store") << " does not compile\n";
       return 1;
     }
   } else {
@@ -107,7 +110,7 @@ int redact_existing(const std::string& dir) {
 
 int data_command(const Args& args) {
   if (args.empty() || (args[0] != "export" && args[0] != "erase" && args[0] != "redact")) return usage();
-  std::string customer, dir = "./tact-data";
+  std::string customer, dir = "./tact-data", store_at;
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (i + 1 >= args.size()) {
       std::cerr << "tact data: \"" << args[i] << "\" needs a value\n";
@@ -115,25 +118,26 @@ int data_command(const Args& args) {
     }
     if (args[i] == "--customer") customer = args[++i];
     else if (args[i] == "--data") dir = args[++i];
+    else if (args[i] == "--store") store_at = args[++i];
     else {
       std::cerr << "tact data: unknown argument \"" << args[i] << "\"\n";
       return usage();
     }
   }
-  if (args[0] == "redact") return redact_existing(dir);
+  if (args[0] == "redact") return redact_existing(dir, store_at);
   if (customer.empty() || customer.size() > 128) {
     std::cerr << "tact data: --customer SUB is required (the customer's token sub, 1..128 bytes)\n";
     return 2;
   }
   std::string error;
-  auto store = gateway::open_sqlite_store(dir, nullptr, error);
+  auto store = open_command_store(dir, store_at, error);
   if (!store) {
     std::cerr << "tact data: " << error << "\n";
     return 1;
   }
   const auto data = store->customer_data(customer);
   if (data.conversations.empty()) {
-    std::cerr << "tact data: nothing is stored about customer \"" << customer << "\" in " << dir << "\n";
+    std::cerr << "tact data: nothing is stored about customer \"" << customer << "\" in " << (store_at.empty() ? dir : "the store") << "\n";
     return 1;
   }
   if (args[0] == "export") {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "command_store.hpp"
 #include "commands.hpp"
 #include "insights.hpp"
 #include "relay/review_rows.hpp"
@@ -16,9 +17,10 @@ namespace tact::cli {
 namespace {
 
 int usage() {
-  std::cerr << "usage: tact report [--data DIR] [--from DATE] [--to DATE] [--agent SUB] [--html FILE] [--json]\n"
+  std::cerr << "usage: tact report [--data DIR | --store LOCATION] [--from DATE] [--to DATE] [--agent SUB] [--html FILE] [--json]\n"
                "  the insights of the conversations closed in the range (default: the last 30 days), from DIR's\n"
-               "  stored reviews (default ./tact-data); DATE is 2026-12-01 (UTC) or ms since the epoch.\n"
+               "  stored reviews (default ./tact-data), or LOCATION's (sqlite:DIR or postgresql://USER@HOST:PORT/DATABASE);\n"
+               "  DATE is 2026-12-01 (UTC) or ms since the epoch.\n"
                "  --html FILE writes a self-contained page with charts; --json prints what GET /api/insights answers.\n";
   return 2;
 }
@@ -26,13 +28,14 @@ int usage() {
 }  // namespace
 
 int report_command(const Args& args) {
-  std::string dir = "tact-data", from_text, to_text, agent, html;
+  std::string dir = "tact-data", store_at, from_text, to_text, agent, html;
   bool as_json = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     const bool has_value = i + 1 < args.size();
     if (a == "--json") as_json = true;
     else if (a == "--data" && has_value) dir = args[++i];
+    else if (a == "--store" && has_value) store_at = args[++i];
     else if (a == "--from" && has_value) from_text = args[++i];
     else if (a == "--to" && has_value) to_text = args[++i];
     else if (a == "--agent" && has_value) agent = args[++i];
@@ -55,7 +58,7 @@ int report_command(const Args& args) {
   if (from >= to) return std::cerr << "tact report: --from must be before --to\n", 2;
 
   std::string error;
-  auto store = gateway::open_sqlite_store(dir, nullptr, error);
+  auto store = open_command_store(dir, store_at, error);
   if (!store) return std::cerr << "tact report: " << error << "\n", 1;
   auto insights = coach::insights(gateway::review_rows(*store, from, to, agent), from, to);
   insights["agent"] = agent;

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include <sys/wait.h>
 
@@ -86,6 +88,48 @@ TEST_CASE("serve --store postgresql: text is stored as sent, and a NUL, which Po
   REQUIRE(transcript.at("messages").size() == 1);
   CHECK(transcript.at("messages")[0].at("text") == text);
   CHECK(http_request(server.port(), "GET", "/api/conversations/api-1", sup).status == 404);
+}
+
+TEST_CASE("tact report and tact data work on a PostgreSQL store (--store), as on a data dir") {
+  auto& pg = shared_postgres();
+  const auto url = pg.new_database();
+  TempDir dir;
+  {
+    ServerProcess server(dir.path, {"--store", url});
+    WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+    REQUIRE(agent.recv_type("hello"));
+    WsClient customer(server.port(), token(UserRole::customer, "dana", "Dana"));
+    REQUIRE(customer.recv_type("hello"));
+    customer.send(message_frame("My parcel never arrived and the tracking shows nothing", "k1"));
+    auto ack = customer.recv_type("ack");
+    REQUIRE(ack);
+    agent.send({{"type", "close"}, {"conversation", ack->at("conversation")}});
+    REQUIRE(agent.recv_type("closed"));
+    CHECK(server.terminate() == 0);
+  }
+  auto run = [](const std::string& args) {
+    FILE* p = popen((tact_bin() + " " + args + " 2>&1").c_str(), "r");
+    std::string out;
+    char buf[4096];
+    while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int status = pclose(p);
+    return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  };
+  auto [code, out] = run("report --json --store " + url);
+  REQUIRE(code == 0);
+  const auto report = json::parse(out.substr(out.find("{\"agent\"")));  // after any log line
+  CHECK(report.at("team").at("conversations") == 1);
+  CHECK(report.at("team").at("top_causes").at(0).at("id") == "delivery");
+  std::tie(code, out) = run("data export --customer dana --store " + url);
+  REQUIRE(code == 0);
+  CHECK(out.find("My parcel never arrived") != std::string::npos);
+  std::tie(code, out) = run("data erase --customer dana --store " + url);
+  CHECK(code == 0);
+  std::tie(code, out) = run("data export --customer dana --store " + url);
+  CHECK(code == 1);
+  CHECK(out.find("nothing is stored about customer \"dana\" in the store") != std::string::npos);
+  std::tie(code, out) = run("report --store postgresql://tact@127.0.0.1:1/nowhere");
+  CHECK(code == 1);
 }
 
 TEST_CASE("serve --store: a bad value and an unreachable PostgreSQL are refused with the reason") {
