@@ -11,8 +11,7 @@
 #include "pack_loader.hpp"
 #include "http/data_requests.hpp"
 #include "relay/redaction.hpp"
-#include "review.hpp"
-#include "role.hpp"
+#include "relay/review_rows.hpp"
 #include "rules/rules_ref.hpp"
 #include "store/store.hpp"
 
@@ -37,15 +36,10 @@ std::size_t review_again(gateway::Store& store, const coach::RuleSet& rules, std
   std::size_t redone = 0;
   const auto version = gateway::rules_version(rules);
   for (const auto& r : store.reviews(0, std::numeric_limits<std::int64_t>::max())) {
-    const auto conversation = store.conversation(r.conversation);
-    if (!conversation) continue;
-    std::vector<coach::Event> events;
-    for (auto& m : store.messages(r.conversation)) {
-      gateway::redact_stored(rules.redactor(), m.text, nullptr);
-      events.push_back({coach::parse_role(m.role).value_or(coach::Role::customer), std::move(m.text), m.at, std::move(m.id),
-                        conversation->customer_name});
-    }
-    auto text = coach::dump(coach::review_json(coach::review_conversation(rules, events, r.closed_at)));
+    const auto review = gateway::review_stored(store, rules, r.conversation, r.closed_at,
+                                               [&rules](std::string& text) { gateway::redact_stored(rules.redactor(), text, nullptr); });
+    if (!review) continue;
+    auto text = coach::dump(coach::review_json(*review));
     if (text == r.review_json) continue;
     ++redone;
     store.save_review({r.conversation, r.agent, r.closed_at, version, std::move(text), std::nullopt}, [&failed](std::error_code ec) {

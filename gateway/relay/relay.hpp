@@ -36,6 +36,9 @@ struct EventResult {
   nlohmann::json body;
 };
 
+// An access refusal (relay/access.hpp) as an HTTP answer: {"error": code, "message"}.
+EventResult refusal(const AccessDecision& d);
+
 // One event posted over HTTP (POST /api/conversations/{id}/events, or an integration's webhook).
 struct PostedEvent {
   coach::Role role = coach::Role::customer;

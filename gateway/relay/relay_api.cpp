@@ -11,9 +11,9 @@ namespace tact::gateway {
 
 using nlohmann::json;
 
-namespace {
-
 EventResult refusal(const AccessDecision& d) { return {d.status, {{"error", d.code}, {"message", d.message}}}; }
+
+namespace {
 
 // c<digits> ids are allocated by the gateway; one of up to 18 digits fits the counter.
 std::optional<std::int64_t> gateway_number(const std::string& id) {

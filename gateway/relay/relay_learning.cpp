@@ -19,8 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-EventResult refusal(const AccessDecision& d) { return {d.status, {{"error", d.code}, {"message", d.message}}}; }
-
 // Whether the stored coach event lists `target` as a flag's rule (dispute) or a suggestion's template.
 bool coach_showed(const std::string& coach_json, const std::string& kind, const std::string& target) {
   const auto coach = json::parse(coach_json, nullptr, false);

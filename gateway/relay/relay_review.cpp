@@ -21,8 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-EventResult refusal(const AccessDecision& d) { return {d.status, {{"error", d.code}, {"message", d.message}}}; }
-
 json rating_json(const std::optional<RatingRecord>& r) {
   if (!r) return nullptr;
   return {{"score", r->score}, {"comment", r->comment}, {"at", r->at}};
@@ -33,15 +31,10 @@ json rating_json(const std::optional<RatingRecord>& r) {
 std::optional<ReviewRecord> Relay::make_review(const std::string& id, const std::string& agent, std::int64_t at) {
   try {
     const auto rules = this->rules();
-    const auto stored = store_.conversation(id);
+    const auto found = review_stored(store_, *rules.set, id, at);
     // Gone already: erased (DELETE /api/data/customers/{sub} closes, then erases). Nothing to review.
-    if (!stored) throw std::runtime_error("the conversation is no longer stored");
-    std::vector<coach::Event> events;
-    for (auto& m : store_.messages(id)) {
-      const auto role = coach::parse_role(m.role).value_or(coach::Role::customer);
-      events.push_back({role, std::move(m.text), m.at, std::move(m.id), stored->customer_name});
-    }
-    const auto review = coach::review_conversation(*rules.set, events, at);
+    if (!found) throw std::runtime_error("the conversation is no longer stored");
+    const auto& review = *found;
     const auto missed = std::count_if(review.steps.begin(), review.steps.end(), [](const coach::ReviewStep& s) { return s.status != "done"; });
     log_event("conversation_reviewed", {{"conversation", id}, {"cause", review.root_cause.id}, {"outcome", review.outcome.result},
                                         {"missed", static_cast<std::int64_t>(missed)}});

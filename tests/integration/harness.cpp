@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -26,6 +27,16 @@ std::string token(gateway::UserRole role, const std::string& sub, const std::str
 std::string tact_bin() {
   const char* other = std::getenv("TACT_TEST_BIN");
   return other && *other ? other : TACT_BIN;
+}
+
+std::pair<int, std::string> run_tact(const std::string& args) {
+  const std::string cmd = tact_bin() + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra)

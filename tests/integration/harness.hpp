@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -40,6 +41,8 @@ struct Launch {
 // The `tact` under test: TACT_BIN, or the environment's TACT_TEST_BIN (to run these tests against
 // another build, e.g. the one before a fix, and see them fail).
 std::string tact_bin();
+// Runs `tact ARGS` (a shell command line) to its end; the exit status and stdout+stderr.
+std::pair<int, std::string> run_tact(const std::string& args);
 
 class ServerProcess {
  public:

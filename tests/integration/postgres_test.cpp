@@ -107,28 +107,20 @@ TEST_CASE("tact report and tact data work on a PostgreSQL store (--store), as on
     REQUIRE(agent.recv_type("closed"));
     CHECK(server.terminate() == 0);
   }
-  auto run = [](const std::string& args) {
-    FILE* p = popen((tact_bin() + " " + args + " 2>&1").c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    const int status = pclose(p);
-    return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-  };
-  auto [code, out] = run("report --json --store " + url);
+  auto [code, out] = run_tact("report --json --store " + url);
   REQUIRE(code == 0);
   const auto report = json::parse(out.substr(out.find("{\"agent\"")));  // after any log line
   CHECK(report.at("team").at("conversations") == 1);
   CHECK(report.at("team").at("top_causes").at(0).at("id") == "delivery");
-  std::tie(code, out) = run("data export --customer dana --store " + url);
+  std::tie(code, out) = run_tact("data export --customer dana --store " + url);
   REQUIRE(code == 0);
   CHECK(out.find("My parcel never arrived") != std::string::npos);
-  std::tie(code, out) = run("data erase --customer dana --store " + url);
+  std::tie(code, out) = run_tact("data erase --customer dana --store " + url);
   CHECK(code == 0);
-  std::tie(code, out) = run("data export --customer dana --store " + url);
+  std::tie(code, out) = run_tact("data export --customer dana --store " + url);
   CHECK(code == 1);
   CHECK(out.find("nothing is stored about customer \"dana\" in the store") != std::string::npos);
-  std::tie(code, out) = run("report --store postgresql://tact@127.0.0.1:1/nowhere");
+  std::tie(code, out) = run_tact("report --store postgresql://tact@127.0.0.1:1/nowhere");
   CHECK(code == 1);
 }
 

@@ -41,16 +41,6 @@ std::string db_bytes(const std::string& dir) {
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
-std::pair<int, std::string> run_tact(const std::string& args) {
-  const std::string cmd = tact_bin() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 // Every span of the redacted view covers the same words as the agent's span on the original,
 // unless it covers a label. Returns how many were compared.
 int check_spans(const json& original_coach, const std::string& original, const json& redacted_coach, const std::string& redacted) {

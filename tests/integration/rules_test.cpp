@@ -34,17 +34,6 @@ struct Api {
   std::int64_t live() { return call("GET", "/api/rules/live").second.at("version").get<std::int64_t>(); }
 };
 
-// Runs `tact ARGS`; the exit status and stdout+stderr.
-std::pair<int, std::string> run_tact(const std::string& args) {
-  const std::string cmd = tact_bin() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 }  // namespace
 
 TEST_CASE("every admin endpoint refuses every other role, and a missing token") {
