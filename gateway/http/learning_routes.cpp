@@ -27,7 +27,8 @@ void post_conversation_lesson(const RouteCall& c) {
   const auto body = parse_untrusted(c.req.body());
   if (!body.is_object())
     return c.respond(error_response(c.req, http::status::bad_request, "bad_json",
-                                    "the body must be a JSON object: {\"text\": \"the lesson\", \"cause\": \"delivery\" (optional)}"));
+                                    "the body must be a JSON object, nested at most " + std::to_string(kMaxJsonDepth) +
+                                        " deep: {\"text\": \"the lesson\", \"cause\": \"delivery\" (optional)}"));
   auto text = body.find("text");
   if (text == body.end() || !text->is_string()) return bad("\"text\" is required: the lesson, as a string");
   std::optional<std::string> cause;

@@ -168,7 +168,8 @@ TEST_CASE("a disputed flag changes its rule's precision; a lesson reaches the ne
     CHECK(http_request(server.port(), "POST", lessons_path, alice, lesson).status == 403);
     for (const auto& bad : {std::string(R"({"text":"   "})"), std::string(R"({"text":7})"), std::string(R"([1,2])"),
                             json{{"text", std::string(1001, 'x')}}.dump(), std::string(R"({"text":"x","cause":"weather"})"),
-                            std::string(R"({"text":"x","cause":"Delivery!"})"), std::string("{\"text\":")}) {
+                            std::string(R"({"text":"x","cause":"Delivery!"})"), std::string("{\"text\":"),
+                            std::string(200, '[') + std::string(200, ']')}) {
       INFO(bad);
       auto r = http_request(server.port(), "POST", lessons_path, sam, bad);
       CHECK(r.status == 400);
