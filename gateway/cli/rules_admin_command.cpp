@@ -1,5 +1,6 @@
 // tact rules publish|history|rollback: rule versions (issue 7), against a running server
-// (--server URL --token T, the admin API over HTTP) or directly on a stopped server's data dir.
+// (--server URL --token T, the admin API over HTTP) or directly on a stopped server's store
+// (--data DIR, or --store sqlite:DIR|postgresql://…).
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -11,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "command_store.hpp"
 #include "commands.hpp"
 #include "json_io.hpp"
 #include "obs/log.hpp"
@@ -32,7 +34,9 @@ const char* kUsage =
     "       tact rules history [--json] [TARGET]          every version, the live one marked\n"
     "       tact rules rollback V [TARGET]                make version V live again\n"
     "TARGET: --server http://HOST:PORT --token ADMIN_TOKEN (or TACT_TOKEN) for a running server,\n"
-    "        or --data DIR (default ./tact-data) for a stopped server's data dir.\n";
+    "        or --data DIR (default ./tact-data) for a stopped server's data dir,\n"
+    "        or --store LOCATION (sqlite:DIR or postgresql://..., as `tact serve --store`) for a stopped\n"
+    "        deployment's store; running nodes learn of a change only through --server.\n";
 
 int usage() {
   std::cerr << kUsage;
@@ -88,8 +92,8 @@ class ServerTarget final : public Target {
 class DataTarget final : public Target {
  public:
   explicit DataTarget(gateway::Identity who) : who_(std::move(who)) {}
-  bool open(const std::string& dir, std::string& error) {
-    store_ = gateway::open_sqlite_store(dir, nullptr, error);
+  bool open(const std::string& dir, const std::string& store_at, std::string& error) {
+    store_ = open_command_store(dir, store_at, error);
     if (!store_) return false;
     std::string note;
     admin_ = gateway::RuleAdmin::open(*store_, "", {}, now_ms, error, note);
@@ -191,7 +195,7 @@ int rollback(Target& t, const std::string& version) {
 int rules_admin_command(const Args& args) {
   const std::string command = args.at(0);
   std::vector<std::string> positional;
-  std::string server, data = "./tact-data", message;
+  std::string server, data = "./tact-data", store_at, message;
   const char* env_token = std::getenv("TACT_TOKEN");
   std::string token = env_token ? env_token : "";
   bool as_json = false, has_message = false;
@@ -201,12 +205,13 @@ int rules_admin_command(const Args& args) {
       as_json = true;
       continue;
     }
-    if (a == "-m" || a == "--message" || a == "--server" || a == "--token" || a == "--data") {
+    if (a == "-m" || a == "--message" || a == "--server" || a == "--token" || a == "--data" || a == "--store") {
       if (i + 1 >= args.size()) return usage();
       const std::string& v = args[++i];
       if (a == "--server") server = v;
       else if (a == "--token") token = v;
       else if (a == "--data") data = v;
+      else if (a == "--store") store_at = v;
       else message = v, has_message = true;
       continue;
     }
@@ -239,7 +244,7 @@ int rules_admin_command(const Args& args) {
     const char* user = std::getenv("USER");
     auto direct = std::make_unique<DataTarget>(gateway::Identity{gateway::UserRole::admin, user ? user : "cli", "tact rules (data dir)"});
     std::string error;
-    if (!direct->open(data, error)) {
+    if (!direct->open(data, store_at, error)) {
       std::cerr << "tact rules: " << error << "\n";
       return 1;
     }

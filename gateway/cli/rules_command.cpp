@@ -11,9 +11,9 @@ namespace {
 int usage() {
   std::cerr << "usage: tact rules test [FILE]   run every rule's examples\n"
                "       tact rules lint [FILE]   dead patterns, duplicates, unused lexicons and entries\n"
-               "       tact rules publish FILE -m MESSAGE [--server URL --token T | --data DIR]\n"
-               "       tact rules history [--json] [--server URL --token T | --data DIR]\n"
-               "       tact rules rollback V [--server URL --token T | --data DIR]\n"
+               "       tact rules publish FILE -m MESSAGE [--server URL --token T | --data DIR | --store LOCATION]\n"
+               "       tact rules history [--json] [--server URL --token T | --data DIR | --store LOCATION]\n"
+               "       tact rules rollback V [--server URL --token T | --data DIR | --store LOCATION]\n"
                "FILE defaults to the built-in default rules.\n";
   return 2;
 }

@@ -14,8 +14,13 @@ void Hub::collect_locked(const KeyView& key, std::vector<std::shared_ptr<Peer>>&
     if (auto p = r.weak.lock()) out.push_back(std::move(p));
 }
 
-std::string Hub::pick_agent_locked() const {
-  if (picker_) return picker_();
+std::optional<std::string> Hub::ask_picker() const {
+  if (!picker_) return std::nullopt;
+  return picker_();
+}
+
+std::string Hub::pick_agent_locked(const std::optional<std::string>& picked) const {
+  if (picked) return *picked;
   std::string best;
   int fewest = INT_MAX;
   for (const auto& [key, list] : peers_) {
@@ -43,22 +48,29 @@ void Hub::add(const std::shared_ptr<Peer>& peer,
 
 void Hub::assign_queued(const std::function<void(const std::string&, const std::string&)>& assigned) {
   std::vector<std::pair<std::string, std::string>> done;
-  {
-    std::lock_guard lock(mutex_);
-    while (!queue_.empty()) {
-      auto it = conversations_.find(queue_.front());
-      if (it == conversations_.end() || !it->second.open || !it->second.agent.empty()) {
-        queue_.pop_front();
-        continue;
-      }
-      const auto agent = pick_agent_locked();
-      if (agent.empty()) break;  // nobody to take it (a cluster's picker may say so): stays queued
-      queue_.pop_front();
-      assign_locked(it->second, agent);
-      done.emplace_back(it->first, agent);
+  for (;;) {
+    std::string front;
+    {
+      std::lock_guard lock(mutex_);
+      while (!queue_.empty() && !waiting_locked(queue_.front())) queue_.pop_front();
+      if (queue_.empty()) break;
+      front = queue_.front();
     }
+    const auto picked = ask_picker();
+    std::lock_guard lock(mutex_);
+    if (queue_.empty() || queue_.front() != front || !waiting_locked(front)) continue;  // changed meanwhile: look again
+    const auto agent = pick_agent_locked(picked);
+    if (agent.empty()) break;  // nobody to take it (a cluster's picker may say so): stays queued
+    queue_.pop_front();
+    assign_locked(conversations_.at(front), agent);
+    done.emplace_back(front, agent);
   }
   for (const auto& [c, a] : done) assigned(c, a);
+}
+
+bool Hub::waiting_locked(const std::string& id) const {
+  auto it = conversations_.find(id);
+  return it != conversations_.end() && it->second.open && it->second.agent.empty();
 }
 
 std::optional<ConversationView> Hub::customer_open(const std::string& customer) const {
@@ -126,14 +138,16 @@ std::size_t Hub::peer_count() const {
 ConversationView Hub::customer_conversation(const Identity& customer,
                                             const std::function<std::shared_ptr<LiveConversation>()>& make,
                                             const std::function<void(const ConversationView&)>& opened) {
+  if (auto open = customer_open(customer.sub)) return *open;
+  const auto picked = ask_picker();
   std::lock_guard lock(mutex_);
-  if (auto it = customer_open_.find(customer.sub); it != customer_open_.end()) {
+  if (auto it = customer_open_.find(customer.sub); it != customer_open_.end()) {  // another of their connections opened it meanwhile
     const auto& e = conversations_.at(it->second);
     return {e.live, e.agent, e.open};
   }
   Entry e{make(), {}, true};
   while (conversations_.count(e.live->id)) e.live = make();  // an id the HTTP API already took
-  assign_locked(e, pick_agent_locked());
+  assign_locked(e, pick_agent_locked(picked));
   if (e.agent.empty()) queue_.push_back(e.live->id);
   customer_open_[customer.sub] = e.live->id;
   ConversationView view{e.live, e.agent, true};

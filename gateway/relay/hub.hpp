@@ -5,7 +5,7 @@
 // Threads: io threads (connections, frames, HTTP reads), the store's writer thread (deliver()
 // of stored messages: all fan-out of messages runs there), the background thread (the sweep).
 // Callbacks it takes (add's `assigned`, customer_conversation's `make`/`opened`) run under its
-// lock: they must not call the hub.
+// lock: they must not call the hub. The cluster's agent picker is the exception: it runs unlocked.
 #include <deque>
 #include <functional>
 #include <map>
@@ -46,7 +46,8 @@ class Hub {
   // Assigns queued conversations to the least-loaded agent (another agent connected, anywhere).
   void assign_queued(const std::function<void(const std::string&, const std::string&)>& assigned);
   // In a cluster: who picks the agent for a conversation (agents connected to any node, by the
-  // store's count of their open conversations). Runs under the hub's lock. Unset: the agents here.
+  // store's count of their open conversations). It asks Redis and the store, so it runs before the
+  // hub's lock is taken, never under it. Unset: the agents here. Set it before serving.
   void set_agent_picker(std::function<std::string()> pick) { picker_ = std::move(pick); }
   // The customer's open conversation, if this node holds it.
   std::optional<ConversationView> customer_open(const std::string& customer) const;
@@ -107,7 +108,9 @@ class Hub {
     const Peer* raw;
     std::weak_ptr<Peer> weak;
   };
-  std::string pick_agent_locked() const;
+  std::optional<std::string> ask_picker() const;  // the cluster's pick; nullopt when there is no picker
+  std::string pick_agent_locked(const std::optional<std::string>& picked) const;
+  bool waiting_locked(const std::string& id) const;  // open and queued for an agent
   void assign_locked(Entry& e, const std::string& agent);
   void collect_locked(const KeyView& key, std::vector<std::shared_ptr<Peer>>& out) const;
 

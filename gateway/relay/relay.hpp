@@ -84,6 +84,8 @@ class Relay {
   // POST /api/conversations/{id}/close.
   // `at`: when the host platform closed it (ms); now when absent.
   EventResult close_api(const Identity& who, const std::string& conversation, std::optional<std::int64_t> at = std::nullopt);
+  // GET /api/conversations: what `who` may read, with the live health of the open ones (from the
+  // store, `as_of` its last message, for those another node of a cluster holds).
   nlohmann::json list(const Identity& who);
   // The transcript, or the refusal (decide() in access.hpp). A customer gets their own chat
   // without coaching or whispers.
@@ -127,6 +129,7 @@ class Relay {
   // For /healthz: null on a single node.
   nlohmann::json cluster_status() const;
  private:
+  void add_stored_health(nlohmann::json& rows, const std::vector<std::size_t>& which, std::int64_t now);
   struct Stored {
     std::string conversation, id;
     std::int64_t seq = 0;

@@ -188,14 +188,16 @@ EventResult Relay::close_api(const Identity& who, const std::string& conversatio
 json Relay::list(const Identity& who) {
   const auto rules = this->rules();
   const auto now = now_();
+  const bool staff_view = who.role != UserRole::customer;
   json out = json::array();
+  std::vector<std::size_t> held_elsewhere;  // rows of open conversations another node holds
   for (const auto& c : store_.conversations(false)) {
     auto view = hub_.find(c.id);
     const ConversationFacts f = view ? ConversationFacts{c.id, view->live->channel, view->live->customer, view->agent, view->open}
                                      : ConversationFacts{c.id, c.channel, c.customer, c.agent, !c.closed_at};
     if (!decide(who, Access::read, c.id, &f)) continue;
     json row{{"id", c.id}, {"customer", c.customer_name}, {"agent", f.agent}, {"open", f.open}};
-    if (view && view->open && who.role != UserRole::customer) {
+    if (view && view->open && staff_view) {
       std::lock_guard lock(view->live->mutex);
       const auto snap = view->live->coach.snapshot(*rules.set, now);
       row["messages"] = view->live->seq;
@@ -203,10 +205,33 @@ json Relay::list(const Identity& who) {
       row["reasons"] = snap.health.reasons;
       row["waiting_ms"] = snap.waiting_ms;
       row["trend"] = snap.trend;
+    } else if (!view && f.open && staff_view) {
+      held_elsewhere.push_back(out.size());
     }
     out.push_back(std::move(row));
   }
+  if (!held_elsewhere.empty()) add_stored_health(out, held_elsewhere, now);
   return json{{"conversations", std::move(out)}};
+}
+
+// In a cluster the live state of a conversation is on the node that owns it; any other node
+// answers with the health stored with its last message, `as_of` that message's time.
+void Relay::add_stored_health(json& rows, const std::vector<std::size_t>& which, std::int64_t now) {
+  const auto last = store_.last_messages_of_open();
+  for (const auto i : which) {
+    auto& row = rows[i];
+    auto it = last.find(row.at("id").get<std::string>());
+    if (it == last.end()) continue;  // nothing said yet
+    const auto& m = it->second;
+    const auto coach = json::parse(m.coach_json, nullptr, false);
+    if (!coach.is_object() || !coach.contains("health")) continue;
+    row["messages"] = m.seq;
+    row["score"] = coach.at("health").value("score", 0);
+    row["reasons"] = coach.at("health").value("reasons", json::array());
+    row["waiting_ms"] = m.role == "customer" ? std::max<std::int64_t>(0, now - m.at) : 0;
+    row["trend"] = coach.value("trend", json());
+    row["as_of"] = m.at;
+  }
 }
 
 EventResult Relay::transcript(const Identity& who, const std::string& id, std::int64_t after_seq) {

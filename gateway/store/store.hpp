@@ -231,6 +231,9 @@ class Store {
   // customer's open live chat, and how many open conversations each agent has.
   virtual std::optional<ConversationRecord> open_conversation_of(const std::string& customer);
   virtual std::map<std::string, int> open_per_agent();
+  // The last message of each open conversation, by conversation id: what a node that does not
+  // hold a conversation knows of its health (GET /api/conversations in a cluster).
+  virtual std::map<std::string, MessageRecord> last_messages_of_open();
 };
 
 // The reviews and ratings of the conversations in `data` (reviews and ratings hold the customer's

@@ -140,6 +140,26 @@ TEST_CASE("cluster: customer on node 1, agent on node 2, supervisor on node 3: r
   REQUIRE(t.is_object());
   CHECK(t.at("messages").size() == 2);
 
+  // The list: live health on the owner (node 1); on node 3, which does not hold the conversation,
+  // the health stored with its last message, `as_of` that message.
+  auto listed_on = [&](int node) {
+    auto r = http_request(c.port(node), "GET", "/api/conversations", token(UserRole::supervisor, "sam", "Sam"));
+    REQUIRE(r.status == 200);
+    const auto listed = json::parse(r.body);
+    for (const auto& row : listed.at("conversations"))
+      if (row.at("id") == conv) return row;
+    return json();
+  };
+  const auto on_owner = listed_on(0), elsewhere = listed_on(2);
+  INFO(on_owner.dump() << " " << elsewhere.dump());
+  REQUIRE(on_owner.contains("score"));
+  CHECK_FALSE(on_owner.contains("as_of"));
+  REQUIRE(elsewhere.contains("score"));
+  CHECK(elsewhere.at("score") == coach2->at("health").at("score"));
+  CHECK(elsewhere.at("messages") == 2);
+  CHECK(elsewhere.at("waiting_ms") == 0);  // the agent spoke last
+  CHECK(elsewhere.at("as_of") == t.at("messages")[1].at("at"));
+
   // The customer's connection drops after seq 2; the agent writes twice meanwhile. Back on
   // another node, the customer asks for what came after seq 2 and gets exactly those two.
   customer.close();

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "support/frames.hpp"
+#include "support/packs.hpp"
 #include "harness.hpp"
 #include "scenarios.hpp"
 #include "services.hpp"
@@ -90,7 +91,7 @@ TEST_CASE("serve --store postgresql: text is stored as sent, and a NUL, which Po
   CHECK(http_request(server.port(), "GET", "/api/conversations/api-1", sup).status == 404);
 }
 
-TEST_CASE("tact report and tact data work on a PostgreSQL store (--store), as on a data dir") {
+TEST_CASE("tact report, tact data and tact rules work on a PostgreSQL store (--store), as on a data dir") {
   auto& pg = shared_postgres();
   const auto url = pg.new_database();
   TempDir dir;
@@ -121,6 +122,25 @@ TEST_CASE("tact report and tact data work on a PostgreSQL store (--store), as on
   CHECK(code == 1);
   CHECK(out.find("nothing is stored about customer \"dana\" in the store") != std::string::npos);
   std::tie(code, out) = run_tact("report --store postgresql://tact@127.0.0.1:1/nowhere");
+  CHECK(code == 1);
+
+  // tact rules on the stopped deployment's PostgreSQL: the next start coaches with what it published.
+  const std::string file = dir.path + "/zebra.json";
+  std::ofstream(file) << zebra_pack().dump();
+  std::tie(code, out) = run_tact("rules publish " + file + " -m 'zebra asks for feedback' --store " + url);
+  INFO(out);
+  REQUIRE(code == 0);
+  CHECK(out.find("published version 2") != std::string::npos);
+  std::tie(code, out) = run_tact("rules history --json --store " + url);
+  REQUIRE(code == 0);
+  const auto history = json::parse(out.substr(out.find('{')));
+  CHECK(history.at("live") == 2);
+  ServerProcess server(dir.path, {"--store", url});
+  WsClient agent(server.port(), token(UserRole::agent, "alice", "Alice"));
+  auto hello = agent.recv_type("hello");
+  REQUIRE(hello);
+  CHECK(hello->at("rules_version") == history.at("versions").back().at("rules_version"));
+  std::tie(code, out) = run_tact("rules history --store postgresql://tact@127.0.0.1:1/nowhere");
   CHECK(code == 1);
 }
 

@@ -326,6 +326,17 @@ class PostgresStore final : public Store {
     for (int i = 0; i < r.rows(); ++i) out[r.text(i, 0)] = static_cast<int>(r.integer(i, 1));
     return out;
   }
+  std::map<std::string, MessageRecord> last_messages_of_open() override {
+    auto r = read(std::string("SELECT DISTINCT ON (conversation) ") + pg::kMessageColumns +
+                  " FROM messages WHERE conversation IN (SELECT id FROM conversations WHERE closed_at IS NULL)"
+                  " ORDER BY conversation, seq DESC");
+    std::map<std::string, MessageRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      auto m = pg::read_message(r, i);
+      out.emplace(m.conversation, std::move(m));
+    }
+    return out;
+  }
   std::optional<std::int64_t> reserve_conversation_ids() override {
     auto r = read("SELECT nextval('conversation_ids')");
     if (r.rows() == 0) return std::nullopt;

@@ -686,6 +686,12 @@ std::map<std::string, int> Store::open_per_agent() {
     if (!c.agent.empty()) ++out[c.agent];
   return out;
 }
+std::map<std::string, MessageRecord> Store::last_messages_of_open() {
+  std::map<std::string, MessageRecord> out;
+  for (const auto& c : conversations(true))
+    if (auto m = messages(c.id); !m.empty()) out.emplace(c.id, std::move(m.back()));
+  return out;
+}
 void Store::rewrite_texts(TextRewrite, PurgeDone done) {
   if (done) done(std::make_error_code(std::errc::function_not_supported), 0);
 }
