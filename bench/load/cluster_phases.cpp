@@ -61,8 +61,14 @@ struct Setup {
   std::vector<int> backing;  // PostgreSQL's postmaster, redis-server
 };
 
+struct Paced {
+  double rate = 0, p50 = 0, p99 = 0, tact_us = 0, backing_us = 0;
+};
+
 struct Figures {
-  double closed_rate = 0, paced_rate = 0, p50 = 0, p99 = 0, tact_us = 0, backing_us = 0;
+  double closed_rate = 0;
+  Paced at_reference;  // at the SQLite node's share: the same offered load for every setup
+  Paced at_own;        // at the setup's own share of its maximum: the same utilisation of its path
 };
 
 double cpu_of(const Setup& s, bool backing) {
@@ -74,6 +80,7 @@ double cpu_of(const Setup& s, bool backing) {
   return total;
 }
 
+// paced_rate 0: the reference setup, paced at its own share only.
 Figures measure(const ClusterBenchOptions& o, const Setup& s, double paced_rate) {
   Figures f;
   net::io_context ioc;
@@ -85,7 +92,7 @@ Figures measure(const ClusterBenchOptions& o, const Setup& s, double paced_rate)
     std::fprintf(stderr, "bench_load: %s: cannot connect %d conversations\n", s.name.c_str(), o.conversations);
     return f;
   }
-  auto phase = [&](double rate, bool paced) {
+  auto phase = [&](double rate, Paced* paced) {
     traffic.set_rate(rate);
     traffic.start();
     ioc.run_for(std::chrono::seconds(2));  // warm up (the first messages open the conversations)
@@ -103,14 +110,16 @@ Figures measure(const ClusterBenchOptions& o, const Setup& s, double paced_rate)
       f.closed_rate = coached / secs;
       return;
     }
-    f.paced_rate = coached / secs;
-    f.p50 = percentile(lat, 0.5);
-    f.p99 = percentile(lat, 0.99);
-    f.tact_us = coached > 0 ? 1e6 * (cpu_of(s, false) - tact0) / coached : 0;
-    f.backing_us = coached > 0 ? 1e6 * (cpu_of(s, true) - backing0) / coached : 0;
+    paced->rate = coached / secs;
+    paced->p50 = percentile(lat, 0.5);
+    paced->p99 = percentile(lat, 0.99);
+    paced->tact_us = coached > 0 ? 1e6 * (cpu_of(s, false) - tact0) / coached : 0;
+    paced->backing_us = coached > 0 ? 1e6 * (cpu_of(s, true) - backing0) / coached : 0;
   };
-  phase(0, false);
-  phase(paced_rate > 0 ? paced_rate : f.closed_rate * o.share, true);
+  phase(0, nullptr);
+  phase(f.closed_rate * o.share, &f.at_own);
+  f.at_reference = f.at_own;
+  if (paced_rate > 0) phase(paced_rate, &f.at_reference);
   traffic.close();
   ioc.run_for(std::chrono::milliseconds(200));
   return f;
@@ -124,9 +133,13 @@ void stop(Setup& s) {
 }
 
 void print(const Setup& s, const Figures& f) {
-  std::printf("%-28s closed %7.0f msgs/s | paced %7.0f msgs/s  p50 %6.0f us  p99 %6.0f us | CPU per message: tact %6.1f us, "
-              "PostgreSQL+Redis %6.1f us, total %6.1f us\n",
-              s.name.c_str(), f.closed_rate, f.paced_rate, f.p50, f.p99, f.tact_us, f.backing_us, f.tact_us + f.backing_us);
+  auto line = [&](const char* name, const char* load, const Paced& p) {
+    std::printf("%-28s closed %7.0f msgs/s | paced %7.0f msgs/s (%s) p50 %6.0f us  p99 %6.0f us | CPU per message: tact %6.1f us, "
+                "PostgreSQL+Redis %6.1f us, total %6.1f us\n",
+                name, f.closed_rate, p.rate, load, p.p50, p.p99, p.tact_us, p.backing_us, p.tact_us + p.backing_us);
+  };
+  line(s.name.c_str(), "as SQLite", f.at_reference);
+  line("", "own share", f.at_own);
   std::fflush(stdout);
 }
 
@@ -142,8 +155,9 @@ void cluster_phases(const ClusterBenchOptions& o) {
     std::string path;
   } dir;
   test::PostgresServer pg;
-  std::printf("bench_load --nodes %d: %d conversations, %d s per phase; paced at %.0f%% of the SQLite node's maximum\n", o.nodes,
-              o.conversations, o.seconds, o.share * 100);
+  std::printf("bench_load --nodes %d: %d conversations, %d s per phase; paced at %.0f%% of the SQLite node's maximum (as SQLite),\n"
+              "and at %.0f%% of each setup's own maximum (own share: the same utilisation of its own path)\n",
+              o.nodes, o.conversations, o.seconds, o.share * 100, o.share * 100);
   // One node, SQLite: the reference (and the paced rate for all three).
   Setup sqlite{"1 node, SQLite", {spawn(o, dir.path + "/sqlite", {})}, {}};
   auto base = measure(o, sqlite, 0);

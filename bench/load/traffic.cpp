@@ -39,6 +39,8 @@ void AsyncWs::start(unsigned short port, std::string target, std::function<void(
   lowest.async_connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port},
                        [self = shared_from_this(), target = std::move(target), ready](beast::error_code ec) mutable {
                          if (ec) return ready(ec);
+                         beast::error_code ignored;  // as a browser does: no Nagle delay on a chat socket
+                         beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), ignored);
                          self->ws_.async_handshake("127.0.0.1", target, [self, ready](beast::error_code e) {
                            beast::get_lowest_layer(self->ws_).expires_never();
                            if (!e && !self->ended_) {
