@@ -111,6 +111,15 @@ void post_conversation_event(const RouteCall& c) {
   if (!text_it->is_string() || text_it->get_ref<const std::string&>().empty()) return bad("bad_field", "\"text\" must be a non-empty string");
   if (text_it->get_ref<const std::string&>().find('\0') != std::string::npos || name.find('\0') != std::string::npos)
     return bad("bad_field", "\"text\" and \"name\" must not contain U+0000 (NUL); remove it and send again");
+  // The host's id of this message: a resend (after a timeout, to another node) is answered with
+  // the stored one and "duplicate": true, not stored twice.
+  std::string client_id;
+  if (auto cid = body.find("client_id"); cid != body.end()) {
+    if (!cid->is_string() || cid->get_ref<const std::string&>().empty() || cid->get_ref<const std::string&>().size() > 128 ||
+        cid->get_ref<const std::string&>().find('\0') != std::string::npos)
+      return bad("bad_field", "\"client_id\" must be a string of 1 to 128 bytes without U+0000");
+    client_id = cid->get<std::string>();
+  }
   std::int64_t at = c.ctx.now_ms();
   if (auto at_it = body.find("at"); at_it != body.end()) {
     auto given = time_of(*at_it);
@@ -119,7 +128,7 @@ void post_conversation_event(const RouteCall& c) {
   }
   // Only what the answer needs is captured: the request may be gone when it is stored.
   const auto head = response_head(req);
-  PostedEvent event{*role, text_it->get<std::string>(), at, std::move(name), {}, {}, {}};
+  PostedEvent event{*role, text_it->get<std::string>(), at, std::move(name), {}, std::move(client_id), {}};
   c.ctx.relay.post_event(*c.who, *id, std::move(event), [head, respond = c.respond](EventResult r) { respond(result_response(head, r)); });
 }
 

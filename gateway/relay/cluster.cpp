@@ -7,8 +7,10 @@
 //   - the owner delivers each event to the connections here (the hub) and posts it once per
 //     audience to the channels of the conversation's customer, its agent and the supervisors,
 //     which the nodes where they are connected listen to;
+//   - an HTTP API event for a conversation another node holds goes to the owner the same way, and
+//     the owner's answer comes back on the asking node's channel (relay/api_forwarding.cpp);
 //   - agents connected to any node count for assignment; rule changes are announced to all.
-// Channels: tact:node:<node> (frames forwarded to it), tact:user:<role>:<sub> (events for that
+// Channels: tact:node:<node> (frames and API events forwarded to it, answers to its API events), tact:user:<role>:<sub> (events for that
 // user's connections), tact:supervisors, tact:all (rules, agents online, board snapshots).
 // A payload of events is the sending node's id, then each frame on its own line (a frame is JSON
 // without raw newlines); a node skips the events it posted itself (its hub already had them).
@@ -18,6 +20,7 @@
 #include "json_io.hpp"
 #include "obs/log.hpp"
 #include "protocol/coach_frames.hpp"
+#include "relay/cluster_channels.hpp"
 #include "relay/relay.hpp"
 #include "relay/remote_peer.hpp"
 
@@ -27,12 +30,12 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kNodePrefix = "tact:node:";
-const std::string kUserPrefix = "tact:user:";
-const std::string kSupervisors = "tact:supervisors";
-const std::string kAll = "tact:all";
+using channels::kAll;
+using channels::kNodePrefix;
+using channels::kSupervisors;
+using channels::kUserPrefix;
 
-std::string user_channel(UserRole role, const std::string& sub) { return kUserPrefix + std::string(to_string(role)) + ":" + sub; }
+std::string user_channel(UserRole role, const std::string& sub) { return channels::user(role, sub); }
 
 std::string pack(const std::string& origin, const Frames& frames) {
   std::string out = origin;
@@ -264,7 +267,10 @@ bool Relay::route(const std::shared_ptr<Peer>& peer, ClientFrame& f) {
 
 void Relay::on_forwarded(const std::string& payload) {
   auto j = json::parse(payload, nullptr, false);
-  if (!j.is_object() || !j.contains("who") || !j.contains("frame")) return;
+  if (!j.is_object()) return;
+  if (j.contains("reply")) return on_event_reply(j);      // relay/api_forwarding.cpp
+  if (j.contains("event")) return on_forwarded_event(j);
+  if (!j.contains("who") || !j.contains("frame")) return;
   const auto& w = j["who"];
   auto role = parse_user_role(w.value("role", ""));
   if (!role) return;

@@ -9,6 +9,7 @@
 #include "protocol/server_events.hpp"
 #include "json_io.hpp"
 #include "obs/log.hpp"
+#include "store/store_error.hpp"
 
 namespace tact::gateway {
 
@@ -220,6 +221,14 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
   // resent the message meanwhile gets it too.
   auto after = [this, who, client_id = f.client_id, role](std::error_code ec, const Stored& s) {
     const std::string& conv = s.conversation;
+    if (ec == StoreError::constraint) {
+      // A resend of a message stored before this node knew of it (a node that died between its
+      // write and the ack, or one older than the last kRecentSent): acknowledged as stored.
+      if (auto earlier = stored_with_client_id(conv, who.sub, client_id)) {
+        log_event("message_repeated", {{"conversation", conv}, {"id", earlier->id}, {"client_id", client_id}});
+        return send_to_user(who, make_frame(ack_event(client_id, conv, earlier->id, earlier->seq)));
+      }
+    }
     if (ec) {
       log_event("store_failed", {{"what", "message"}, {"conversation", conv}, {"id", s.id}});
       metrics_.count_error("store_failed");
@@ -242,6 +251,14 @@ void Relay::on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f) 
     if (applied.earlier.stored)
       peer->send(make_frame(ack_event(f.client_id, view->live->id, applied.earlier.id, applied.earlier.seq)));
   }
+}
+
+std::optional<MessageRecord> Relay::stored_with_client_id(const std::string& conversation, const std::string& author,
+                                                          const std::string& client_id) {
+  if (client_id.empty()) return std::nullopt;
+  for (auto& m : store_.messages(conversation))
+    if (m.client_id == client_id && m.author == author) return std::move(m);
+  return std::nullopt;
 }
 
 void Relay::on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f) {

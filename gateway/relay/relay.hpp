@@ -146,6 +146,9 @@ class Relay {
   Applied apply(const ConversationView& view, const Identity& author, coach::Role role, std::string text, std::int64_t at,
              std::string client_id, AfterStore after);
   void on_message(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
+  // The stored message `author` sent with `client_id` (a write refused as a duplicate was one).
+  std::optional<MessageRecord> stored_with_client_id(const std::string& conversation, const std::string& author,
+                                                     const std::string& client_id);
   void on_draft(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   void on_close(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
   void on_whisper(const std::shared_ptr<Peer>& peer, const ClientFrame& f);
@@ -195,6 +198,15 @@ class Relay {
   std::optional<ConversationView> adopt(const std::string& id, bool claimed = false);
   void on_bus(const std::string& channel, std::string payload);
   void on_forwarded(const std::string& payload);
+  // HTTP API events for a conversation another node holds (relay/api_forwarding.cpp): sent to the
+  // owner, whose answer comes back to the asking node; unanswered after kEventForwardTimeout, 503.
+  void post_event_at(const Identity& who, const std::string& conversation, PostedEvent event,
+                     std::function<void(EventResult)> done, bool forwarded);
+  void forward_event(const Identity& who, const std::string& conversation, PostedEvent event,
+                     std::function<void(EventResult)> done);
+  void on_forwarded_event(const nlohmann::json& envelope);
+  void on_event_reply(const nlohmann::json& reply);
+  void expire_forwarded_events();
   void fan_out(const std::string& conversation, const std::vector<Delivery>& frames, const Identity* author);
   void user_here(const Identity& who, int delta);
   std::vector<std::string> visible_in_store(const Identity& who);
@@ -224,6 +236,14 @@ class Relay {
   };
   std::mutex route_mutex_;
   std::unordered_map<std::string, Route> route_cache_;  // conversation+caller+frame -> owner that took it
+  struct PendingEvent {
+    std::function<void(EventResult)> done;
+    std::chrono::steady_clock::time_point until;
+  };
+  static constexpr std::chrono::seconds kEventForwardTimeout{5};
+  std::mutex pending_mutex_;
+  std::unordered_map<std::string, PendingEvent> pending_events_;  // forwarded API events awaiting their answer
+  std::atomic<std::uint64_t> forwarded_events_{0};
 };
 
 }  // namespace tact::gateway

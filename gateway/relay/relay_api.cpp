@@ -4,6 +4,7 @@
 #include "protocol/coach_frames.hpp"
 #include "json_io.hpp"
 #include "obs/log.hpp"
+#include "store/store_error.hpp"
 #include "relay/relay.hpp"
 #include "relay/recovery.hpp"
 
@@ -62,6 +63,7 @@ bool Relay::recover(std::string& error) {
 }
 
 void Relay::tick() {
+  if (bus_) expire_forwarded_events();
   if (!bus_ && !hub_.has_supervisors()) return;  // in a cluster they may be on another node
   const auto rules = this->rules();
   const auto now = now_();
@@ -77,15 +79,21 @@ void Relay::tick() {
 }
 
 void Relay::post_event(const Identity& who, const std::string& conversation, PostedEvent e, std::function<void(EventResult)> done) {
+  post_event_at(who, conversation, std::move(e), std::move(done), false);
+}
+
+void Relay::post_event_at(const Identity& who, const std::string& conversation, PostedEvent e,
+                          std::function<void(EventResult)> done, bool forwarded) {
   const auto role = e.role;
   auto known = facts(conversation);
   if (auto d = decide(who, Access::post_event, conversation, known ? &*known : nullptr); !d) return done(refusal(d));
   auto view = hub_.find(conversation);
-  if (!view && known && known->open && bus_) {  // a cluster: take it if its node is gone
+  if (!view && known && known->open && bus_) {  // a cluster: take it if its node is gone, else ask its owner
     view = adopt(conversation);
+    if (!view && !forwarded) return forward_event(who, conversation, std::move(e), std::move(done));
     if (!view)
       return done({503, {{"error", "conversation_elsewhere"},
-                         {"message", "another node holds this conversation (or the cluster's bus is down); send the event again shortly"}}});
+                         {"message", "the conversation moved to another node while the event was on its way; send it again"}}});
   }
   if (!view && known) return done({409, {{"error", "conversation_closed"}, {"message", "the conversation was closed"}}});
   if (!view) {
@@ -136,7 +144,10 @@ void Relay::post_event(const Identity& who, const std::string& conversation, Pos
   } else if (!e.name.empty()) {
     author.name = e.name;
   }
-  auto after = [this, done, role](std::error_code ec, const Stored& s) {
+  auto after = [this, done, role, author_sub = author.sub, client_id = e.client_id](std::error_code ec, const Stored& s) {
+    if (ec == StoreError::constraint)  // stored before, by a node that died before answering
+      if (auto earlier = stored_with_client_id(s.conversation, author_sub, client_id))
+        return done({200, {{"conversation", s.conversation}, {"id", earlier->id}, {"seq", earlier->seq}, {"duplicate", true}}});
     if (ec) return done({503, {{"error", "store_failed"}, {"message", "the event could not be stored; send it again"}}});
     metrics_.messages[role == coach::Role::customer ? 0 : 1]++;
     const std::string& conv = s.conversation;

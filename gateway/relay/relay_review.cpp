@@ -65,7 +65,9 @@ void Relay::review_backlog() {
       if (ec) log_event("store_failed", {{"what", "review"}, {"conversation", id}, {"kind", ec.message()}});
     });
   }
-  if (reviewed > 0) log_event("reviews_caught_up", {{"conversations", reviewed}});
+  if (reviewed == 0) return;
+  store_.flush();  // stored before the server listens: a review asked for at once is there
+  log_event("reviews_caught_up", {{"conversations", reviewed}});
 }
 
 EventResult Relay::review(const Identity& who, const std::string& id) {

@@ -183,6 +183,35 @@ TEST_CASE("cluster: customer on node 1, agent on node 2, supervisor on node 3: r
   CHECK(http_request(c.port(2), "GET", "/api/conversations/" + conv + "?after=x", dana).status == 400);
 }
 
+TEST_CASE("cluster: an API event posted to a node that does not hold the conversation is answered by its owner") {
+  Cluster c(3);
+  const auto bob = token(UserRole::agent, "bob", "Bob");
+  auto post = [&](int node, const json& event) {
+    return http_request(c.port(node), "POST", "/api/conversations/host-7/events", bob, event.dump());
+  };
+  // Opened on node 1, which holds it from then on.
+  auto opened = post(0, {{"role", "customer"}, {"text", "My parcel never arrived and nobody answers"}, {"client_id", "h1"}});
+  REQUIRE(opened.status == 200);
+  CHECK(json::parse(opened.body).at("seq") == 1);
+  // The host's next calls land on nodes 2 and 3: forwarded to node 1, coached there, answered here.
+  auto reply = post(1, {{"role", "agent"}, {"text", "I am so sorry, I see your parcel has not arrived."}, {"client_id", "h2"}});
+  INFO(reply.body);
+  REQUIRE(reply.status == 200);
+  const auto coached = json::parse(reply.body);
+  CHECK(coached.at("seq") == 2);
+  CHECK(step_status(coached, "apology") == "done");
+  auto again = post(2, {{"role", "agent"}, {"text", "I am so sorry, I see your parcel has not arrived."}, {"client_id", "h2"}});
+  REQUIRE(again.status == 200);
+  CHECK(json::parse(again.body).at("duplicate") == true);  // a resend is stored once, whichever node takes it
+  // The owner runs the access rule again: another agent is refused, whichever node is asked.
+  auto other = http_request(c.port(2), "POST", "/api/conversations/host-7/events", token(UserRole::agent, "eve", "Eve"),
+                            json{{"role", "agent"}, {"text", "hello"}}.dump());
+  CHECK(other.status == 404);
+  auto t = c.transcript(2, "host-7");
+  REQUIRE(t.is_object());
+  CHECK(t.at("messages").size() == 2);
+}
+
 TEST_CASE("cluster: a publish on node 1 coaches on node 3") {
   Cluster c(3);
   std::ifstream in(std::string(TACT_SOURCE_DIR) + "/rules/default.json");

@@ -381,6 +381,31 @@ TEST_CASE("hostile: huge numbers") {
   CHECK(s.alive());
 }
 
+TEST_CASE("hostile: a host's client_id: a resend is stored once, a bad one is refused") {
+  auto& s = shared();
+  const auto agent = token(UserRole::agent, "client-id-agent", "A");
+  auto post = [&](const std::string& body) {
+    return http_request(s.server.port(), "POST", "/api/conversations/client-id-1/events", agent, body);
+  };
+  auto first = post(R"({"role":"customer","text":"My order is late","client_id":"m1"})");
+  REQUIRE(first.status == 200);
+  CHECK(json::parse(first.body).at("seq") == 1);
+  auto again = post(R"({"role":"customer","text":"My order is late","client_id":"m1"})");
+  REQUIRE(again.status == 200);
+  CHECK(json::parse(again.body).at("duplicate") == true);
+  CHECK(json::parse(again.body).at("seq") == 1);
+  for (const std::string& bad : {std::string(R"("")"), std::string("7"), std::string("null"), "\"" + std::string(129, 'x') + "\""}) {
+    INFO("client_id " << bad);
+    auto r = post(R"({"role":"customer","text":"again","client_id":)" + bad + "}");
+    CHECK(r.status == 400);
+    CHECK(r.body.find("client_id") != std::string::npos);
+  }
+  auto t = http_request(s.server.port(), "GET", "/api/conversations/client-id-1", agent);
+  REQUIRE(t.status == 200);
+  CHECK(json::parse(t.body).at("messages").size() == 1);
+  CHECK(s.alive());
+}
+
 TEST_CASE("hostile: unknown fields are ignored") {
   CUSTOMER(c, "unknown-fields");
   c.send(json{{"type", "message"}, {"text", "hello"}, {"client_id", "x1"}, {"color", "red"}, {"admin", true}, {"seq", 1}});
