@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,13 +105,17 @@ PostgresServer::PostgresServer() : dir_(temp_dir("tact-pg")) {
   if (run({bin + "/initdb", "-D", dir_ + "/data", "-A", "trust", "-U", "tact", "-E", "UTF8", "--no-sync"}, log,
           is_root()) != 0)
     throw std::runtime_error("initdb failed, see " + log);
-  port_ = free_port();
-  // Tests kill tact, never PostgreSQL: its own fsync is not what they test.
-  const std::string options = "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=off" +
-                              " -c max_connections=200";
-  if (run({bin + "/pg_ctl", "-D", dir_ + "/data", "-o", options, "-l", dir_ + "/server.log", "-w", "start"}, log,
-          is_root()) != 0)
-    throw std::runtime_error("pg_ctl start failed, see " + dir_ + "/server.log");
+  // A port free a moment ago may be taken before PostgreSQL binds it (see RedisServer): another is tried.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = free_port();
+    // Tests kill tact, never PostgreSQL: its own fsync is not what they test.
+    const std::string options = "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=off" +
+                                " -c max_connections=200";
+    if (run({bin + "/pg_ctl", "-D", dir_ + "/data", "-o", options, "-l", dir_ + "/server.log", "-w", "start"}, log,
+            is_root()) == 0)
+      return;
+  }
+  throw std::runtime_error("pg_ctl start failed on 5 free ports, see " + dir_ + "/server.log");
 }
 
 PostgresServer::~PostgresServer() {
@@ -140,7 +146,15 @@ PostgresServer& shared_postgres() {
   return server;
 }
 
-RedisServer::RedisServer() : dir_(temp_dir("tact-redis")), port_(free_port()) { start(); }
+// A port free a moment ago may be taken before redis-server binds it (a tact node of a test
+// running beside this one listens on port 0 too): then redis-server exits, and another port is tried.
+RedisServer::RedisServer() : dir_(temp_dir("tact-redis")) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = free_port();
+    if (launch()) return;
+  }
+  throw std::runtime_error("redis-server did not start on any of 5 free ports, see " + dir_ + "/redis.log");
+}
 
 RedisServer::~RedisServer() {
   if (pid_ > 0) kill9();
@@ -149,6 +163,10 @@ RedisServer::~RedisServer() {
 }
 
 void RedisServer::start() {
+  if (!launch()) throw std::runtime_error("redis-server did not start on port " + std::to_string(port_) + ", see " + dir_ + "/redis.log");
+}
+
+bool RedisServer::launch() {
   if (access("/usr/bin/redis-server", X_OK) != 0) throw std::runtime_error("redis-server is not installed: run scripts/setup");
   pid_ = fork();
   if (pid_ == 0) {
@@ -162,20 +180,32 @@ void RedisServer::start() {
           "--save", "", "--appendonly", "no", static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Ready when it accepts a connection.
+  // Ready when our redis-server answers PING on the port; not ready if it exited (the port was
+  // taken), whatever else may be listening there.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
     const int s = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons(port_);
-    const bool up = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    timeval tv{1, 0};
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    bool pong = false;
+    if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && write(s, "PING\r\n", 6) == 6) {
+      char buf[16] = {};
+      pong = read(s, buf, sizeof buf - 1) >= 5 && std::string(buf).rfind("+PONG", 0) == 0;
+    }
     close(s);
-    if (up) return;
+    if (pong) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  throw std::runtime_error("redis-server did not start, see " + dir_ + "/redis.log");
+  kill9();
+  return false;
 }
 
 void RedisServer::kill9() {

@@ -48,6 +48,7 @@ class RedisServer {
   int pid() const { return pid_; }
 
  private:
+  bool launch();  // false when redis-server exited (its port was taken) or never answered PING
   std::string dir_;
   unsigned short port_ = 0;
   int pid_ = -1;
