@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { keepScreenshot, screenshotDir, seriousViolations, serverAndBrowser } from './harness.mjs';
-import { TIMEOUT, agentPage, customer } from './people.mjs';
+import { CHECK_TIMEOUT, TIMEOUT, agentPage, customer } from './people.mjs';
 
 const env = serverAndBrowser();
 const pages = {};
@@ -38,7 +38,7 @@ test('the pages have content: a conversation with coaching, a board, the rules',
   await pages.board.locator('#detail-transcript .msg').first().waitFor(TIMEOUT);
   pages.admin = await env.browser.context.newPage();
   await pages.admin.goto(`${env.server.base}/admin.html?token=${env.server.token('admin', 'ada', 'Ada')}`);
-  await pages.admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+  await pages.admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
 });
 
 test('index.html (the demo): no serious or critical axe violation', () => check(pages.demo, 'demo'));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { keepScreenshot, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+import { CHECK_TIMEOUT } from './people.mjs';
 
 const COMPLAINT = "My order #4411 still hasn't arrived and nobody answers!";
 const ZEBRA = 'Would a zebra help you?';
@@ -73,7 +74,7 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
   });
 
   step('the page lists the live rules and the search finds one', async () => {
-    await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+    await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
     assert.ok((await admin.locator('#rule-list li').count()) >= 20);
     await admin.fill('#search', 'blame');
     await admin.locator('#rule-list li[data-id="blame.customer-fault"] button').click();
@@ -99,7 +100,7 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
     await admin.locator('#problems mark.at').waitFor(TIMEOUT);
     await patterns.fill(`${before}\n\\bzebra\\b`);
     await admin.locator(`#examples li.pass[data-text="${EXAMPLE}"]`).waitFor(TIMEOUT);
-    await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+    await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
     assert.equal(await admin.locator('#problems li').count(), 0);
   });
 

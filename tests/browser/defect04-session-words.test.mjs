@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, startServer } from './harness.mjs';
-import { TIMEOUT } from './people.mjs';
+import { CHECK_TIMEOUT, TIMEOUT } from './people.mjs';
 
 let server;
 let browser;
@@ -60,7 +60,7 @@ test('a stopped server reads "offline, reconnecting", not "refused"', async () =
   await chat.waitForTimeout(300);
   const admin = await browser.context.newPage();
   await admin.goto(`${server.base}/admin.html?token=${server.token('admin', 'ada', 'Ada')}`);
-  await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+  await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
 
   await server.stop({ keepData: true });
   await agent.locator('tact-coach .status', { hasText: /offline/i }).waitFor(TIMEOUT);

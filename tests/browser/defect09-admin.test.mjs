@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import { api, keepScreenshot, screenshotDir, serverAndBrowser } from './harness.mjs';
-import { TIMEOUT } from './people.mjs';
+import { CHECK_TIMEOUT, TIMEOUT } from './people.mjs';
 
 const env = serverAndBrowser();
 const RULE = 'blame.customer-fault';
@@ -18,7 +18,7 @@ const RULE = 'blame.customer-fault';
 async function openAdmin() {
   const page = await env.browser.context.newPage();
   await page.goto(`${env.server.base}/admin.html?token=${env.server.token('admin', 'ada', 'Ada')}`);
-  await page.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+  await page.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
   await page.locator(`#rule-list li[data-id="${RULE}"] button`).click();
   await page.locator('#examples li.pass').first().waitFor(TIMEOUT);
   return page;
@@ -43,7 +43,7 @@ test('a bad pattern is numbered from 1 with its position marked; the examples st
   });
   assert.ok(where.start >= where.lastLine && where.end > where.start, `the editor selects the spot in pattern ${n + 1}: ${JSON.stringify(where)}`);
   await patterns.fill(before);
-  await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+  await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
   await admin.close();
 });
 
@@ -58,7 +58,7 @@ test('the diff, the phrase helper, and preview chips by meaning with clean sampl
   await admin.click('#add-phrases');
   assert.match(await admin.inputValue('#f-patterns'), /\\b\(\?:zebra\|billing\\s\+issue\)\\b$/);
   await admin.locator('#diff .diff-changed', { hasText: RULE }).locator('li.ins', { hasText: 'zebra' }).waitFor(TIMEOUT);
-  await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT); // RE2 compiled the helper's pattern
+  await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT); // RE2 compiled the helper's pattern
 
   await admin.click('#preview-btn');
   await admin.locator('#preview .summary').waitFor(TIMEOUT);
@@ -84,14 +84,14 @@ test('unsaved edits: rollback and leaving warn first', async () => {
   const admin = await openAdmin();
   // A version 2 to roll back from.
   await admin.fill('#f-description', 'blames the customer (v2)');
-  await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+  await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
   await admin.fill('#publish-message', 'describe the blame rule');
   await admin.click('#publish-btn');
   await admin.locator('#history li.live[data-version="2"]').waitFor(TIMEOUT);
   // An unsaved edit, then a rollback: the question says what would be lost; "no" keeps it.
   await admin.click('#f-description');
   await admin.keyboard.type(' and more');
-  await admin.locator('#status', { hasText: 'valid' }).waitFor(TIMEOUT);
+  await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT);
   let asked = '';
   admin.once('dialog', (d) => {
     asked = d.message();
