@@ -1,11 +1,15 @@
 #include "harness.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include <boost/asio/write.hpp>
@@ -47,6 +51,20 @@ ServerProcess::ServerProcess(const std::string& data_dir, const Launch& launch) 
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> args = {tact_bin(), "serve", "--listen", "127.0.0.1:0", "--data", data_dir, "--threads", "2"};
   args.insert(args.end(), launch.extra.begin(), launch.extra.end());
+  // Everything the child needs is built before fork(): the test has other threads (readers of
+  // earlier servers' output, load threads), and a malloc or setenv between fork and exec can wait
+  // forever on a lock one of them held (seen under ASan: a node that never started, log empty).
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e)
+    if (std::string_view(*e).rfind("TACT_SECRET=", 0) != 0) env_strings.emplace_back(*e);
+  env_strings.push_back("TACT_SECRET=" + launch.secret);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const rlimit files{static_cast<rlim_t>(launch.max_files), static_cast<rlim_t>(launch.max_files)};
   pid_ = fork();
   if (pid_ == 0) {
     dup2(fds[1], 1);
@@ -56,15 +74,8 @@ ServerProcess::ServerProcess(const std::string& data_dir, const Launch& launch) 
       const int log = ::open(launch.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (log >= 0) dup2(log, 2);
     }
-    if (launch.max_files > 0) {
-      rlimit files{static_cast<rlim_t>(launch.max_files), static_cast<rlim_t>(launch.max_files)};
-      setrlimit(RLIMIT_NOFILE, &files);
-    }
-    setenv("TACT_SECRET", launch.secret.c_str(), 1);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    if (launch.max_files > 0) setrlimit(RLIMIT_NOFILE, &files);
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);
@@ -95,7 +106,16 @@ ServerProcess::ServerProcess(const std::string& data_dir, const Launch& launch) 
     close(fd);
   }).detach();
   banner_ = out;
-  if (!port_) throw std::runtime_error("tact serve did not start: " + out);
+  if (!port_) {
+    // Its log says why (the store, the bus, the port): the end of it goes with the error.
+    std::string log;
+    if (!launch.stderr_path.empty()) {
+      std::ifstream in(launch.stderr_path);
+      log.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (log.size() > 4000) log = log.substr(log.size() - 4000);
+    }
+    throw std::runtime_error("tact serve did not start: " + out + (log.empty() ? "" : "\nits log ends:\n" + log));
+  }
 }
 
 std::string ServerProcess::stdout_text() const {

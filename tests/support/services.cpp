@@ -44,6 +44,10 @@ std::string temp_dir(const char* name) {
 // Runs argv (as `nobody` when we are root), output to `log`; its exit status.
 int run(std::vector<std::string> argv, const std::string& log, bool as_nobody) {
   if (as_nobody) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", "nobody", "--"});
+  // Built before fork(): no malloc between fork and exec in a process with other threads.
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -51,9 +55,6 @@ int run(std::vector<std::string> argv, const std::string& log, bool as_nobody) {
       dup2(fd, 1);
       dup2(fd, 2);
     }
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
     execv(args[0], args.data());
     _exit(127);
   }
@@ -168,14 +169,15 @@ void RedisServer::start() {
 
 bool RedisServer::launch() {
   if (access("/usr/bin/redis-server", X_OK) != 0) throw std::runtime_error("redis-server is not installed: run scripts/setup");
+  // Built before fork(): no malloc between fork and exec in a process with other threads.
+  const std::string log = dir_ + "/redis.log", port = std::to_string(port_);
   pid_ = fork();
   if (pid_ == 0) {
-    const int fd = ::open((dir_ + "/redis.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, 1);
       dup2(fd, 2);
     }
-    const std::string port = std::to_string(port_);
     execl("/usr/bin/redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--dir", dir_.c_str(),
           "--save", "", "--appendonly", "no", static_cast<char*>(nullptr));
     _exit(127);
