@@ -113,11 +113,11 @@ describe('admin rule editor in chromium', { concurrency: false }, () => {
 
   step('the preview shows what would change', async () => {
     await admin.click('#preview-btn');
-    await admin.locator('#preview .summary').waitFor(TIMEOUT);
+    await admin.locator('#preview .summary').waitFor(CHECK_TIMEOUT);
     const change = admin.locator('#preview .change', { hasText: ZEBRA });
     await change.waitFor(TIMEOUT);
     await change.locator('.chip[data-meaning="warn"]', { hasText: /^⚠ \+blame$/ }).waitFor(TIMEOUT);
-    await admin.locator('#preview .counts .chip[data-meaning="warn"]', { hasText: /blame$/ }).first().waitFor(TIMEOUT);
+    await admin.locator('#preview .counts .chip[data-meaning="warn"]', { hasText: /blame$/ }).first().waitFor(CHECK_TIMEOUT);
     await admin.screenshot({ path: join(screenshotDir, 'admin.png'), fullPage: true });
     keepScreenshot('admin.png');
   });

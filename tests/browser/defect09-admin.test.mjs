@@ -61,7 +61,7 @@ test('the diff, the phrase helper, and preview chips by meaning with clean sampl
   await admin.locator('#status', { hasText: 'valid' }).waitFor(CHECK_TIMEOUT); // RE2 compiled the helper's pattern
 
   await admin.click('#preview-btn');
-  await admin.locator('#preview .summary').waitFor(TIMEOUT);
+  await admin.locator('#preview .summary').waitFor(CHECK_TIMEOUT);
   const blame = admin.locator('#preview .counts .chip', { hasText: 'blame' }).first();
   await blame.waitFor(TIMEOUT);
   assert.equal(await blame.getAttribute('data-meaning'), 'warn', 'more blame is a warning, not good news');

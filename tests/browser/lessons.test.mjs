@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { keepScreenshot, screenshotDir, seriousViolations, serverAndBrowser } from './harness.mjs';
-import { TIMEOUT, conversationOf, customer, waitUntil } from './people.mjs';
+import { CHECK_TIMEOUT, TIMEOUT, conversationOf, customer, waitUntil } from './people.mjs';
 
 const env = serverAndBrowser();
 const LESSON = 'When a parcel shows delivered but is not there, offer the replacement first.';
@@ -191,7 +191,7 @@ test('a flag disputed, a suggestion used, a lesson written and shown on the next
   await admin.fill('#f-description', 'Blame: reworded after the agents\' disputes');
   await admin.click('#preview-btn');
   const warning = admin.locator('#preview .low-warnings');
-  await warning.waitFor(TIMEOUT);
+  await warning.waitFor(CHECK_TIMEOUT); // the preview compiles the draft and annotates every sample
   assert.equal(await warning.locator('li').innerText(), `${dispute.rule}: 5 of 5 flags were disputed (0% precision) — check its examples`);
   await admin.screenshot({ path: join(screenshotDir, 'admin-precision.png') });
   keepScreenshot('admin-precision.png');

@@ -3,8 +3,9 @@
 import { api, waitUntil } from './harness.mjs';
 
 export const TIMEOUT = { timeout: 10000 };
-// The rule editor's check compiles the draft pack twice and runs every example (1,288): well
-// under a second in a release build, seconds under ASan on a loaded 2-core CI machine.
+// The rule editor's check compiles the draft pack twice and runs every example (1,288), and its
+// preview compiles it and annotates every sample: well under a second in a release build, more
+// than 10 s under ASan on a loaded 2-core CI machine.
 export const CHECK_TIMEOUT = { timeout: 30000 };
 
 // A customer page (the demo with a customer token only); say(text) sends and waits for the ack.
